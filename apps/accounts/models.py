@@ -1,0 +1,102 @@
+"""Users, their roles and their membership of organisations."""
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.gbcp.masking import Clearance
+from apps.gbcp.validators import validate_phone
+
+
+class Role(models.TextChoices):
+    DISPATCHER = "dispatcher", _("dispatcher (调度员)")
+    OFFICER = "officer", _("officer (执法队员)")
+    SQUAD_LEADER = "squad_leader", _("squad leader (中队长)")
+    LEGAL_REVIEWER = "legal_reviewer", _("legal reviewer (法制审核)")
+    LEADER = "leader", _("leader (负责人)")
+    SUPERVISOR = "supervisor", _("supervisor (督察)")
+    ANALYST = "analyst", _("analyst (分析员)")
+    ADMINISTRATOR = "administrator", _("administrator (管理员)")
+    MERCHANT = "merchant", _("merchant (商户)")
+    CITIZEN = "citizen", _("citizen (市民)")
+
+
+STAFF_ROLES = {
+    Role.DISPATCHER, Role.OFFICER, Role.SQUAD_LEADER, Role.LEGAL_REVIEWER,
+    Role.LEADER, Role.SUPERVISOR, Role.ANALYST, Role.ADMINISTRATOR,
+}
+ROLE_CLEARANCE = {
+    Role.LEGAL_REVIEWER: Clearance.FULL,
+    Role.LEADER: Clearance.FULL,
+    Role.ADMINISTRATOR: Clearance.FULL,
+    Role.DISPATCHER: Clearance.STAFF,
+    Role.OFFICER: Clearance.STAFF,
+    Role.SQUAD_LEADER: Clearance.STAFF,
+    Role.SUPERVISOR: Clearance.STAFF,
+    Role.ANALYST: Clearance.PUBLIC,
+    Role.MERCHANT: Clearance.PUBLIC,
+    Role.CITIZEN: Clearance.PUBLIC,
+}
+
+
+class User(AbstractUser):
+    """A person who signs in: staff, merchant or citizen."""
+
+    display_name = models.CharField(_("display name"), max_length=64, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    entity = models.ForeignKey(
+        "gbcp.Entity", verbose_name=_("business (for merchants)"), null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    def _memberships(self):
+        cached = getattr(self, "_membership_cache", None)
+        if cached is None:
+            cached = list(self.memberships.filter(is_active=True).select_related("organization__region"))
+            self._membership_cache = cached
+        return cached
+
+    def roles(self) -> set[str]:
+        roles = {m.role for m in self._memberships()}
+        if self.is_superuser:
+            roles.add(Role.ADMINISTRATOR)
+        return roles
+
+    def has_role(self, *roles) -> bool:
+        return bool(self.roles() & set(roles))
+
+    def is_staff_member(self) -> bool:
+        return bool(self.roles() & STAFF_ROLES)
+
+    def clearance(self) -> Clearance:
+        levels = [ROLE_CLEARANCE[Role(r)] for r in self.roles()]
+        return max(levels, default=Clearance.PUBLIC)
+
+    def organizations(self):
+        return [m.organization for m in self._memberships()]
+
+
+class Membership(models.Model):
+    """A user's role in an organisation; the organisation's region is the jurisdiction."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey("gbcp.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, db_index=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "organization", "role"], name="membership_unique_role")]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.organization}"

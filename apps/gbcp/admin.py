@@ -1,0 +1,109 @@
+"""Admin of the GBCP model: search, filters, map widgets and history on every model."""
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from leaflet.admin import LeafletGeoAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from apps.gbcp import services
+from apps.gbcp.models import CalendarDay, Category, Entity, Grid, Organization, Person, Place, Region
+
+
+class GeoHistoryAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
+    map_height = "420px"
+
+
+@admin.register(Region)
+class RegionAdmin(GeoHistoryAdmin):
+    list_display = ["code", "name", "level", "parent", "geometry_generated"]
+    list_filter = ["level", "geometry_generated"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["scope"]
+
+
+@admin.register(Grid)
+class GridAdmin(GeoHistoryAdmin):
+    list_display = ["code", "name", "region", "squad", "geometry_generated"]
+    list_filter = ["geometry_generated", "region__parent"]
+    search_fields = ["code", "name", "region__name"]
+    autocomplete_fields = ["region", "squad"]
+    list_select_related = ["region", "squad"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "level", "region", "parent", "is_active"]
+    list_filter = ["kind", "level", "is_active"]
+    search_fields = ["name", "short_name", "region__name", "region__code"]
+    autocomplete_fields = ["region", "parent"]
+    filter_horizontal = ["duties"]
+    list_select_related = ["region", "parent"]
+
+
+@admin.register(Category)
+class CategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "parent", "deadline_amount", "deadline_unit", "is_public", "is_active"]
+    list_filter = ["kind", "deadline_unit", "is_public", "is_active"]
+    search_fields = ["code", "name", "name_en"]
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Entity)
+class EntityAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "uscc", "kind", "region", "city_code"]
+    list_filter = ["kind"]
+    search_fields = ["name", "uscc", "city_code", "legal_representative"]
+    autocomplete_fields = ["region"]
+    readonly_fields = ["city_code"]
+    list_select_related = ["region"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = services.entity_create(
+            user=request.user, name=obj.name, uscc=obj.uscc, kind=obj.kind, legal_representative=obj.legal_representative,
+            contact_phone=obj.contact_phone, address=obj.address, region=obj.region,
+        )
+        obj.pk, obj.city_code = created.pk, created.city_code
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "id_number", "phone"]
+    search_fields = ["name", "id_number", "phone"]
+
+
+@admin.register(Place)
+class PlaceAdmin(GeoHistoryAdmin):
+    list_display = ["name", "kind", "space", "region", "grid", "operator", "city_code", "is_active"]
+    list_filter = ["kind", "space", "is_active", "region__parent__parent"]
+    search_fields = ["name", "city_code", "address", "operator__name"]
+    autocomplete_fields = ["operator"]
+    readonly_fields = ["city_code", "region", "grid"]
+    list_select_related = ["region", "grid", "operator"]
+
+    def save_model(self, request, obj, form, change):
+        # Region, grid and city code come from the services, not the form.
+        if change:
+            fields = {name: getattr(obj, name) for name in form.changed_data if name in {"name", "kind", "space", "point", "footprint", "address", "operator", "is_active"}}
+            services.place_update(user=request.user, place=obj, **fields)
+            return
+        created = services.place_create(
+            user=request.user, name=obj.name, kind=obj.kind, space=obj.space, point=obj.point, address=obj.address,
+            operator=obj.operator, footprint=obj.footprint,
+        )
+        obj.pk, obj.city_code, obj.region, obj.grid = created.pk, created.city_code, created.region, created.grid
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "is_workday", "note"]
+    list_filter = ["is_workday"]
+    search_fields = ["note"]
+    date_hierarchy = "date"
+
+
+admin.site.site_header = _("CityEnforce administration")
+admin.site.site_title = _("CityEnforce")

@@ -1,0 +1,33 @@
+"""Serializer fields shared by every app: masked personal data and WGS-84 points."""
+from rest_framework import serializers
+
+from apps.gbcp.masking import clearance_for, mask
+
+
+class MaskedField(serializers.Field):
+    """Read-only personal data, masked for the requesting user's clearance."""
+
+    def __init__(self, kind, **kwargs):
+        self.kind = kind
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        request = self.context.get("request")
+        return mask(self.kind, value, clearance_for(getattr(request, "user", None)))
+
+
+class PointField(serializers.Field):
+    """A point as {"lat": .., "lon": ..} in WGS-84."""
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        return {"lat": round(value.y, 7), "lon": round(value.x, 7)}
+
+    def to_internal_value(self, data):
+        from apps.gbcp.api.params import parse_lat_lon
+
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("expected {\"lat\": .., \"lon\": ..}")
+        return parse_lat_lon(data.get("lat"), data.get("lon"))

@@ -1,0 +1,8 @@
+"""Pagination of every list: page number with a bounded page size."""
+from rest_framework.pagination import PageNumberPagination
+
+
+class StandardPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500

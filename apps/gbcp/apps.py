@@ -1,0 +1,9 @@
+"""App config of the shared GBCP model."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GbcpConfig(AppConfig):
+    name = "apps.gbcp"
+    label = "gbcp"
+    verbose_name = _("GBCP shared model")

@@ -1,0 +1,104 @@
+"""Reads of GBCP data that depend on who asks; outside the jurisdiction looks like not there."""
+from django.contrib.gis.geos import Polygon
+
+from apps.accounts.jurisdiction import covers_code, scope_queryset
+from apps.gbcp.errors import NotFound
+from apps.gbcp.locate import Location, locate
+from apps.gbcp.models import Category, Entity, Grid, Place, Region  # noqa: F401  (Place re-exported for views)
+
+
+def bbox_polygon(bbox) -> Polygon:
+    """(west, south, east, north) in WGS-84 as a polygon."""
+    west, south, east, north = bbox
+    polygon = Polygon.from_bbox((west, south, east, north))
+    polygon.srid = 4326
+    return polygon
+
+
+def place_list_for_user(*, user, bbox=None, kind=None, region_code=None, city_code=None, q=None):
+    qs = scope_queryset(Place.objects.all(), user).select_related("region", "grid", "operator")
+    if bbox is not None:
+        qs = qs.filter(point__intersects=bbox_polygon(bbox))
+    if kind:
+        qs = qs.filter(kind__in=kind if isinstance(kind, (list, tuple)) else [kind])
+    if region_code:
+        qs = qs.filter(region__code__startswith=region_code)
+    if city_code:
+        qs = qs.filter(city_code=city_code.strip().upper())
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs.order_by("id")
+
+
+def place_get_for_user(*, user, id) -> Place:
+    place = place_list_for_user(user=user).filter(pk=id).first()
+    if place is None:
+        raise NotFound()
+    return place
+
+
+def place_get_by_city_code_for_user(*, user, code: str) -> Place:
+    place = place_list_for_user(user=user, city_code=code).first()
+    if place is None:
+        raise NotFound()
+    return place
+
+
+def region_list_for_user(*, user, level=None, bbox=None, parent_code=None):
+    qs = scope_queryset(Region.objects.all(), user, field="code")
+    if level:
+        qs = qs.filter(level=level)
+    if parent_code:
+        qs = qs.filter(parent__code=parent_code)
+    if bbox is not None:
+        qs = qs.filter(boundary__intersects=bbox_polygon(bbox))
+    return qs.select_related("parent").order_by("code")
+
+
+def region_get_for_user(*, user, code) -> Region:
+    region = region_list_for_user(user=user).filter(code=code).first()
+    if region is None:
+        raise NotFound()
+    return region
+
+
+def grid_list_for_user(*, user, bbox=None, region_code=None):
+    qs = scope_queryset(Grid.objects.all(), user).select_related("region", "squad")
+    if bbox is not None:
+        qs = qs.filter(boundary__intersects=bbox_polygon(bbox))
+    if region_code:
+        qs = qs.filter(region__code__startswith=region_code)
+    return qs.order_by("code")
+
+
+def entity_list_for_user(*, user, q=None, uscc=None):
+    qs = scope_queryset(Entity.objects.all(), user).select_related("region")
+    if q:
+        qs = qs.filter(name__icontains=q)
+    if uscc:
+        qs = qs.filter(uscc=uscc.strip().upper())
+    return qs.order_by("name", "id")
+
+
+def entity_get_for_user(*, user, id) -> Entity:
+    entity = entity_list_for_user(user=user).filter(pk=id).first()
+    if entity is None:
+        raise NotFound()
+    return entity
+
+
+def category_list(*, public_only=False, leaves_only=False):
+    qs = Category.objects.filter(is_active=True).select_related("parent")
+    if public_only:
+        qs = qs.filter(is_public=True)
+    if leaves_only:
+        qs = qs.exclude(deadline_unit="")
+    return qs.order_by("code")
+
+
+def locate_for_user(*, user, point) -> Location:
+    """Locate a point the user may see; a point outside their jurisdiction is not found."""
+    location = locate(point)
+    if location.region is None or not covers_code(user, location.region.code):
+        raise NotFound()
+    return location

@@ -1,0 +1,28 @@
+"""WebSocket authentication by DRF token (``?token=``) for the mobile client; sessions come first."""
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.middleware import BaseMiddleware
+
+
+@database_sync_to_async
+def _user_for_token(key):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.select_related("user").filter(key=key).first()
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+class TokenAuthMiddleware(BaseMiddleware):
+    async def __call__(self, scope, receive, send):
+        user = scope.get("user")
+        if user is None or not user.is_authenticated:
+            query = parse_qs(scope.get("query_string", b"").decode())
+            key = (query.get("token") or [None])[0]
+            if key:
+                found = await _user_for_token(key)
+                if found is not None:
+                    scope = dict(scope, user=found)
+        return await super().__call__(scope, receive, send)

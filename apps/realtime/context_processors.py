@@ -1,0 +1,10 @@
+"""The unread count in the staff page header."""
+
+
+def notifications(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from apps.realtime.selectors import notification_unread_count
+
+    return {"unread_notifications": notification_unread_count(user=user)}

@@ -1,0 +1,48 @@
+"""The event helper: persist notifications and push events only after the transaction commits."""
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from apps.realtime import groups
+from apps.realtime.models import Notification
+
+
+def _send(group_names, message):
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    send = async_to_sync(layer.group_send)
+    for name in group_names:
+        send(name, message)
+
+
+def publish(*, event: str, payload: dict, users=(), organization_ids=(), region_code: str | None = None,
+            title: str = "", body: str = "", level: str = Notification.Level.INFO, link: str = "", persist: bool = True):
+    """Send ``event`` to the users, organisations and jurisdiction given, after commit.
+
+    Named users also get a stored notification (written inside the caller's
+    transaction, so a rolled-back change leaves no message behind).
+    """
+    recipients = {u.pk: u for u in users}
+    notifications = []
+    if persist and recipients:
+        notifications = bulk_create_with_history(
+            [
+                Notification(recipient_id=pk, event=event, level=level, title=title or event, body=body, link=link, payload=payload)
+                for pk in recipients
+            ],
+            Notification,
+        )
+    by_user = {n.recipient_id: n.pk for n in notifications}
+    message_base = {"type": "notify", "event": event, "title": title or event, "body": body, "level": level, "link": link, "payload": payload}
+
+    def deliver():
+        for pk in recipients:
+            _send([groups.user_group(pk)], {**message_base, "notification_id": by_user.get(pk)})
+        _send([groups.organization_group(o) for o in organization_ids], message_base)
+        if region_code:
+            _send(groups.region_groups_for_code(region_code) + [groups.EVERYTHING_GROUP], message_base)
+
+    transaction.on_commit(deliver)
+    return notifications

@@ -1,0 +1,1 @@
+"""SpatiaLite backend that copes with newer SQLite builds."""

@@ -1,0 +1,38 @@
+"""Root URLs: staff UI, admin, API with its schema, i18n."""
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.gbcp import views as gbcp_views
+from apps.realtime import views as realtime_views
+from cityenforce import views as project_views
+from cityenforce.health import HealthView
+
+api_patterns = [
+    path("health/", HealthView.as_view(), name="api-health"),
+    path("accounts/", include("apps.accounts.api.urls")),
+    path("gbcp/", include("apps.gbcp.api.urls")),
+    path("realtime/", include("apps.realtime.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", project_views.home, name="home"),
+    path("map/", gbcp_views.one_map, name="one-map"),
+    path("places/<int:pk>/", gbcp_views.place_detail, name="place-detail"),
+    path("messages/", realtime_views.message_centre, name="message-centre"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "cityenforce.errors.page_not_found"
+handler500 = "cityenforce.errors.server_error"
