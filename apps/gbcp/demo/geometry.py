@@ -1,80 +1,94 @@
 """Generated demo geometry: street, community and grid polygons inside real district outlines.
 
-No public street polygons exist, so cells are drawn as a relaxed Voronoi
-partition of each parent polygon (shapely). Everything drawn here is marked
-``geometry_generated`` in the database.
+No public street polygons exist, so each parent polygon is cut into cells
+of about equal area by recursive bisection along the longer side of its
+bounding box. Everything drawn here is marked ``geometry_generated``.
 """
 import random
 
-import shapely
-from shapely.geometry import MultiPolygon as ShapelyMultiPolygon
-from shapely.geometry import Point as ShapelyPoint
-from shapely.geometry import Polygon as ShapelyPolygon
-from shapely.ops import unary_union
+from django.contrib.gis.geos import GeometryCollection, MultiPolygon, Point, Polygon
+
+BISECTION_STEPS = 24
 
 
-def random_points_in(polygon, n, rng: random.Random):
-    minx, miny, maxx, maxy = polygon.bounds
-    prepared = shapely.prepared.prep(polygon)
+def polygons_of(geometry):
+    """The polygon parts of any geometry (an intersection may return a collection)."""
+    if geometry is None or geometry.empty:
+        return []
+    if isinstance(geometry, Polygon):
+        return [geometry]
+    if isinstance(geometry, (MultiPolygon, GeometryCollection)):
+        parts = []
+        for part in geometry:
+            parts.extend(polygons_of(part))
+        return parts
+    return []
+
+
+def as_multipolygon(geometry) -> MultiPolygon:
+    parts = [p for p in polygons_of(geometry) if p.area > 0]
+    multi = MultiPolygon(*[Polygon(*[ring.coords for ring in p]) for p in parts], srid=4326)
+    return multi
+
+
+def as_polygon(geometry) -> Polygon:
+    """Grids are single polygons: keep the largest part."""
+    largest = max(polygons_of(geometry), key=lambda p: p.area)
+    return Polygon(*[ring.coords for ring in largest], srid=4326)
+
+
+def _box(xmin, ymin, xmax, ymax):
+    return Polygon.from_bbox((xmin, ymin, xmax, ymax))
+
+
+def _cut(geometry, axis, at):
+    xmin, ymin, xmax, ymax = geometry.extent
+    pad = 1.0
+    if axis == 0:
+        low, high = _box(xmin - pad, ymin - pad, at, ymax + pad), _box(at, ymin - pad, xmax + pad, ymax + pad)
+    else:
+        low, high = _box(xmin - pad, ymin - pad, xmax + pad, at), _box(xmin - pad, at, xmax + pad, ymax + pad)
+    low.srid = high.srid = geometry.srid
+    return geometry.intersection(low), geometry.intersection(high)
+
+
+def partition(geometry, n, rng: random.Random | None = None):
+    """Split ``geometry`` into ``n`` cells of about equal area that cover it, ordered north-west first."""
+    if geometry.srid is None:
+        geometry.srid = 4326
+    if n <= 1:
+        return [geometry]
+    xmin, ymin, xmax, ymax = geometry.extent
+    axis = 0 if (xmax - xmin) >= (ymax - ymin) else 1
+    low_count = n // 2
+    target = geometry.area * low_count / n
+    lo, hi = (xmin, xmax) if axis == 0 else (ymin, ymax)
+    # A little jitter keeps the cells from looking like a chessboard.
+    jitter = rng.uniform(-0.04, 0.04) if rng else 0.0
+    target *= 1 + jitter
+    for _ in range(BISECTION_STEPS):
+        mid = (lo + hi) / 2
+        low, _high = _cut(geometry, axis, mid)
+        if low.area < target:
+            lo = mid
+        else:
+            hi = mid
+    low, high = _cut(geometry, axis, (lo + hi) / 2)
+    cells = partition(low, low_count, rng) + partition(high, n - low_count, rng)
+    cells.sort(key=lambda c: (-round(c.centroid.y, 3), c.centroid.x))
+    return cells
+
+
+def random_points_in(geometry, n, rng: random.Random):
+    xmin, ymin, xmax, ymax = geometry.extent
+    prepared = geometry.prepared
     points = []
     attempts = 0
     while len(points) < n:
         attempts += 1
-        if attempts > n * 2000:
-            raise RuntimeError("could not place points inside polygon")
-        p = ShapelyPoint(rng.uniform(minx, maxx), rng.uniform(miny, maxy))
+        if attempts > n * 5000:
+            raise RuntimeError("could not place points inside the polygon")
+        p = Point(rng.uniform(xmin, xmax), rng.uniform(ymin, ymax), srid=4326)
         if prepared.contains(p):
             points.append(p)
     return points
-
-
-def partition(polygon, n, rng: random.Random, relax=2):
-    """Split ``polygon`` into ``n`` cells that cover it exactly, ordered west to east, north to south."""
-    polygon = shapely.make_valid(polygon)
-    if n <= 1:
-        return [polygon]
-    seeds = random_points_in(polygon, n, rng)
-    cells = []
-    for _ in range(relax + 1):
-        diagram = shapely.voronoi_polygons(shapely.MultiPoint(seeds), extend_to=polygon)
-        by_seed = []
-        for seed in seeds:
-            cell = next((c for c in diagram.geoms if c.contains(seed)), None)
-            by_seed.append(cell)
-        cells = [c.intersection(polygon) if c is not None else None for c in by_seed]
-        if any(c is None or c.is_empty for c in cells):
-            break
-        # Lloyd relaxation: move seeds to the centroid of their cell (kept inside).
-        new_seeds = []
-        for cell in cells:
-            centroid = cell.centroid
-            new_seeds.append(centroid if polygon.contains(centroid) else cell.representative_point())
-        seeds = new_seeds
-    cells = [c for c in cells if c is not None and not c.is_empty]
-    # Anything the cells miss (numerical slivers) joins its first neighbour.
-    rest = polygon.difference(unary_union(cells))
-    if not rest.is_empty and rest.area > 0:
-        cells[0] = unary_union([cells[0], rest])
-    cells.sort(key=lambda c: (-round(c.centroid.y, 3), c.centroid.x))
-    return [largest_polygon_or_multi(c) for c in cells]
-
-
-def largest_polygon_or_multi(geometry):
-    geometry = shapely.make_valid(geometry)
-    if geometry.geom_type in {"Polygon", "MultiPolygon"}:
-        return geometry
-    polys = [g for g in getattr(geometry, "geoms", []) if g.geom_type in {"Polygon", "MultiPolygon"}]
-    return unary_union(polys)
-
-
-def as_multipolygon(geometry) -> ShapelyMultiPolygon:
-    if geometry.geom_type == "Polygon":
-        return ShapelyMultiPolygon([geometry])
-    return ShapelyMultiPolygon([g for g in geometry.geoms if g.geom_type == "Polygon"])
-
-
-def as_polygon(geometry) -> ShapelyPolygon:
-    """Grids are single polygons: keep the largest part."""
-    if geometry.geom_type == "Polygon":
-        return geometry
-    return max((g for g in geometry.geoms if g.geom_type == "Polygon"), key=lambda g: g.area)

@@ -6,10 +6,7 @@ import random
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
-from shapely import wkb as shapely_wkb
-from shapely.geometry import shape
-from shapely.ops import unary_union
+from django.contrib.gis.geos import GEOSGeometry, Point
 
 from apps.gbcp import services
 from apps.gbcp.coords import convert_coords, gcj02_to_wgs84
@@ -42,10 +39,6 @@ class DemoContext:
         self.stdout.write(text)
 
 
-def _geos(geometry) -> GEOSGeometry:
-    return GEOSGeometry(memoryview(shapely_wkb.dumps(geometry)), srid=4326)
-
-
 def _short(name: str) -> str:
     for suffix in ("街道办事处", "街道", "地区", "镇", "乡", "区"):
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
@@ -63,10 +56,12 @@ def load_regions(ctx: DemoContext):
         code = str(props["adcode"])
         geometry = dict(feature["geometry"])
         geometry["coordinates"] = convert_coords(geometry["coordinates"], gcj02_to_wgs84)
-        districts[code] = (props["name"], as_multipolygon(shape(geometry).buffer(0)))
-    city_shape = unary_union([g for _name, g in districts.values()])
+        districts[code] = (props["name"], as_multipolygon(GEOSGeometry(json.dumps(geometry), srid=4326).buffer(0)))
+    city_shape = None
+    for _name, shape in districts.values():
+        city_shape = shape if city_shape is None else city_shape.union(shape)
     city = services.region_upsert(
-        user=None, code=settings.CITY_REGION_CODE, name="北京市", level=Region.Level.CITY, boundary=_geos(as_multipolygon(city_shape))
+        user=None, code=settings.CITY_REGION_CODE, name="北京市", level=Region.Level.CITY, boundary=as_multipolygon(city_shape)
     )
     streets_by_district = {}
     with open(settings.DEMO_DATA_DIR / "beijing" / "streets.csv", encoding="utf-8") as fh:
@@ -77,7 +72,7 @@ def load_regions(ctx: DemoContext):
     region_objects = {"city": city, "districts": {}, "streets": {}}
     for i, code in enumerate(wanted, 1):
         name, district_shape = districts[code]
-        district = services.region_upsert(user=None, code=code, name=name, level=Region.Level.DISTRICT, parent=city, boundary=_geos(district_shape))
+        district = services.region_upsert(user=None, code=code, name=name, level=Region.Level.DISTRICT, parent=city, boundary=district_shape)
         region_objects["districts"][code] = district
         streets = sorted(streets_by_district.get(code, []))
         rng = random.Random(int(code))
@@ -85,7 +80,7 @@ def load_regions(ctx: DemoContext):
         for (street_code, street_name), cell in zip(streets, cells):
             street = services.region_upsert(
                 user=None, code=street_code, name=street_name, level=Region.Level.STREET, parent=district,
-                boundary=_geos(as_multipolygon(cell)), geometry_generated=True,
+                boundary=as_multipolygon(cell), geometry_generated=True,
             )
             region_objects["streets"][street_code] = (street, cell)
         if ctx.progress:
@@ -98,15 +93,15 @@ def load_communities_and_grids(ctx: DemoContext, regions, squads):
     for street_code, (street, cell) in regions["streets"].items():
         rng = random.Random(int(street_code))
         short = _short(street.name)
-        for c_index, community_cell in enumerate(partition(cell, COMMUNITIES_PER_STREET, rng, relax=1), 1):
+        for c_index, community_cell in enumerate(partition(cell, COMMUNITIES_PER_STREET, rng), 1):
             community = services.region_upsert(
                 user=None, code=f"{street_code}{c_index:03d}", name=f"{short}第{c_index}社区（示例）",
-                level=Region.Level.COMMUNITY, parent=street, boundary=_geos(as_multipolygon(community_cell)), geometry_generated=True,
+                level=Region.Level.COMMUNITY, parent=street, boundary=as_multipolygon(community_cell), geometry_generated=True,
             )
-            for g_index, grid_cell in enumerate(partition(community_cell, GRIDS_PER_COMMUNITY, rng, relax=1), 1):
+            for g_index, grid_cell in enumerate(partition(community_cell, GRIDS_PER_COMMUNITY, rng), 1):
                 services.grid_upsert(
                     user=None, code=f"{community.code}{g_index:02d}", name=f"{short}{c_index}-{g_index}网格",
-                    region=street, boundary=_geos(as_polygon(grid_cell)), squad=squads.get(street_code), geometry_generated=True,
+                    region=street, boundary=as_polygon(grid_cell), squad=squads.get(street_code), geometry_generated=True,
                 )
 
 
@@ -269,7 +264,8 @@ def load_people_entities_places(ctx: DemoContext, regions):
             continue
         street, cell = regions["streets"][street_code]
         short = _short(street.name)
-        for n, point in enumerate(random_points_in(cell.buffer(-0.0005) if cell.buffer(-0.0005).area > 0 else cell, count, rng), 1):
+        inner = cell.buffer(-0.0005)
+        for n, point in enumerate(random_points_in(inner if inner.area > 0 else cell, count, rng), 1):
             pool = entities_by_district.get(street_code[:6])
             if pool and rng.random() < 0.6:
                 entity, kind, space, pattern = rng.choice(pool)

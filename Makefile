@@ -1,0 +1,43 @@
+# CityEnforce: `make run` serves the demo, `make test` runs the suite (embedded default).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+export DEMO_PASSWORD ?= cityenforce-demo
+
+.PHONY: run test deps venv messages migrate seed serve bench clean
+
+deps: $(VENV)/.installed messages
+
+$(VENV)/.installed: requirements.txt bin/ensure-system-deps
+	./bin/ensure-system-deps
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+messages: $(VENV)/.installed
+	$(PY) manage.py compilemessages -v0 --ignore=.venv
+
+migrate: deps
+	$(PY) manage.py migrate --noinput -v0
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+serve:
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo "CityEnforce on http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) cityenforce.asgi:application
+
+run: seed serve
+
+test: deps
+	$(PY) -m pytest
+
+bench: deps
+	$(PY) -m pytest bench -q -p no:cacheprovider
+
+clean:
+	rm -rf var .pytest_cache

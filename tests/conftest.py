@@ -1,0 +1,82 @@
+"""Shared fixtures: a small real demo city (three districts) loaded once per test session."""
+import io
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+TEST_DISTRICTS = "110101,110102,110108"  # 东城, 西城, 海淀
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("seed_demo", districts=TEST_DISTRICTS, places=60, entities=30, quiet_progress=True, stdout=io.StringIO())
+
+
+def _user(username):
+    from apps.accounts.models import User
+
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def insider(db):
+    """A dispatcher of 东城区 (110101)."""
+    return _user("dc_dispatcher")
+
+
+@pytest.fixture
+def outsider(db):
+    """A dispatcher of 海淀区 (110108): another district."""
+    return _user("hd_dispatcher")
+
+
+@pytest.fixture
+def street_officer(db):
+    """An officer of the 东华门 street squad (110101001)."""
+    return _user("dhm_officer1")
+
+
+@pytest.fixture
+def legal_reviewer(db):
+    return _user("dc_legal")
+
+
+@pytest.fixture
+def analyst(db):
+    return _user("city_analyst")
+
+
+@pytest.fixture
+def admin_user(db):
+    return _user("admin")
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    def make(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def dongcheng_place(db):
+    from apps.gbcp.models import Place
+
+    return Place.objects.filter(region__code__startswith="110101").select_related("region").order_by("id").first()
+
+
+@pytest.fixture
+def haidian_place(db):
+    from apps.gbcp.models import Place
+
+    return Place.objects.filter(region__code__startswith="110108").order_by("id").first()
