@@ -16,7 +16,7 @@ class Clearance(IntEnum):
 
 
 STAR = "*"
-ADDRESS_STOP = re.compile(r"^(.*?(?:大街|胡同|路|街|道|巷|里|村|区))")
+ROAD_MARKERS = ("大街", "胡同", "路", "街", "巷", "道", "里", "村")
 
 
 def _stars(n):
@@ -58,9 +58,13 @@ def mask_address(value: str, clearance: Clearance) -> str:
     """The public sees the street, not the door."""
     if not value or clearance >= Clearance.STAFF:
         return value or ""
-    match = ADDRESS_STOP.match(value)
-    kept = match.group(1) if match and len(match.group(1)) < len(value) else value[: max(len(value) // 2, 1)]
-    return kept + STAR * 4
+    # Keep up to the last road name before the house number.
+    first_digit = next((i for i, ch in enumerate(value) if ch.isdigit()), len(value))
+    head = value[:first_digit]
+    cut = max((head.rfind(m) + len(m) for m in ROAD_MARKERS if m in head), default=0)
+    if cut == 0 or cut >= len(value):
+        cut = head and len(head) < len(value) and len(head) or max(len(value) // 2, 1)
+    return value[:cut] + STAR * 4
 
 
 MASKERS = {
