@@ -37,7 +37,7 @@ test: deps
 	$(PY) -m pytest
 
 bench: deps
-	$(PY) -m pytest bench -q -p no:cacheprovider
+	$(PY) bench/run.py
 
 clean:
 	rm -rf var .pytest_cache

@@ -5,7 +5,7 @@ from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.gbcp import services
-from apps.gbcp.models import CalendarDay, Category, Entity, Grid, Organization, Person, Place, Region
+from apps.gbcp.models import CalendarDay, Category, CityCodeSequence, Entity, Grid, Organization, Person, Place, Region
 
 
 class GeoHistoryAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
@@ -103,6 +103,24 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
     list_filter = ["is_workday"]
     search_fields = ["note"]
     date_hierarchy = "date"
+
+
+@admin.register(CityCodeSequence)
+class CityCodeSequenceAdmin(admin.ModelAdmin):
+    """Read-only: the counters behind city codes must never go back."""
+
+    list_display = ["region_code", "kind", "last"]
+    list_filter = ["kind"]
+    search_fields = ["region_code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 admin.site.site_header = _("CityEnforce administration")

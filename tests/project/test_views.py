@@ -63,3 +63,11 @@ def test_message_centre_lists_and_marks_read(web, insider):
     assert "请处理新任务" in web.get("/messages/").content.decode()
     web.post("/messages/")
     assert insider.notifications.filter(read_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_pages_stay_chinese_for_an_english_browser_until_english_is_chosen(web, insider):
+    web.force_login(insider)
+    assert "工作台" in web.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    web.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Workbench" in web.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
