@@ -10,7 +10,7 @@
   var tileErrors = 0;
   base.on("tileerror", function () {
     tileErrors += 1;
-    if (tileErrors === 4) status.textContent = "⚠ base map unreachable — vector layers only";
+    if (tileErrors === 4) status.textContent = "⚠ " + d.labelNoTiles;
   });
   base.addTo(map);
 
@@ -45,6 +45,7 @@
     grid: layer(styles.grid, 13, d.grids + "?"),
     place: layer(null, 14, d.places + "?", "place")
   };
+  var fitted = false;
   var overlays = {};
   overlays[d.labelDistrict] = layers.district.group;
   overlays[d.labelStreet] = layers.street.group;
@@ -68,6 +69,11 @@
       .then(function (fc) {
         entry.group.clearLayers();
         entry.group.addData(fc);
+        // First view: the user's own jurisdiction.
+        if (entry === layers.district && !fitted && fc.features.length) {
+          fitted = true;
+          map.fitBounds(entry.group.getBounds());
+        }
         if (fc.next) status.textContent = fc.features.length + " / " + fc.count;
       })
       .catch(function (e) { if (e.name !== "AbortError") status.textContent = "⚠ " + e.message; });
