@@ -4,7 +4,7 @@ from django.contrib.gis.geos import Polygon
 from apps.accounts.jurisdiction import covers_code, scope_queryset
 from apps.gbcp.errors import NotFound
 from apps.gbcp.locate import Location, locate
-from apps.gbcp.models import Category, Entity, Grid, Place, Region  # noqa: F401  (Place re-exported for views)
+from apps.gbcp.models import Category, Entity, Grid, Place, Region
 
 
 def bbox_polygon(bbox) -> Polygon:

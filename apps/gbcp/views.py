@@ -7,6 +7,7 @@ from django.shortcuts import render
 from apps.gbcp import selectors
 from apps.gbcp.errors import NotFound
 from apps.gbcp.masking import clearance_for
+from apps.gbcp.models import Place
 
 
 @login_required
@@ -14,7 +15,7 @@ def one_map(request):
     return render(
         request,
         "gbcp/map.html",
-        {"tiles_url": settings.MAP_TILES_URL, "tiles_attribution": settings.MAP_TILES_ATTRIBUTION, "place_kinds": selectors.Place.Kind.choices},
+        {"tiles_url": settings.MAP_TILES_URL, "tiles_attribution": settings.MAP_TILES_ATTRIBUTION, "place_kinds": Place.Kind.choices},
     )
 
 

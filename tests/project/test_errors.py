@@ -22,3 +22,10 @@ def test_the_openapi_schema_and_docs_are_served(api):
     schema = api.get("/api/schema/")
     assert schema.status_code == 200 and b"/api/gbcp/locate/" in schema.content
     assert api.get("/api/docs/").status_code == 200
+
+
+def test_the_openapi_schema_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    assert (tmp_path / "schema.yml").read_text().count("/api/") > 10

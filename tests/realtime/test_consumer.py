@@ -140,3 +140,22 @@ async def test_the_mobile_client_connects_with_a_token_and_marks_read():
     await communicator.disconnect()
     bad, connected = await connect(token="not-a-token")
     assert not connected
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_organisation_events_reach_its_members_only():
+    from apps.realtime.events import publish
+
+    member = await sync_to_async(make_user)("ws_member", "110101", "东城区")
+    other = await sync_to_async(make_user)("ws_other", "110102", "西城区")
+    org_id = await sync_to_async(lambda: member.memberships.get().organization_id)()
+    inside, _ = await connect(member)
+    outside, _ = await connect(other)
+    await inside.receive_json_from()
+    await outside.receive_json_from()
+    await sync_to_async(lambda: publish(event="whistle.blown", payload={}, organization_ids=[org_id], persist=False))()
+    assert (await inside.receive_json_from(timeout=2))["event"] == "whistle.blown"
+    assert await outside.receive_nothing(timeout=0.3)
+    await inside.disconnect()
+    await outside.disconnect()

@@ -1,9 +1,12 @@
 """Serializer fields shared by every app: masked personal data and WGS-84 points."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.gbcp.masking import clearance_for, mask
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class MaskedField(serializers.Field):
     """Read-only personal data, masked for the requesting user's clearance."""
 
@@ -17,6 +20,9 @@ class MaskedField(serializers.Field):
         return mask(self.kind, value, clearance_for(getattr(request, "user", None)))
 
 
+@extend_schema_field(
+    {"type": "object", "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}}, "required": ["lat", "lon"]}
+)
 class PointField(serializers.Field):
     """A point as {"lat": .., "lon": ..} in WGS-84."""
 
