@@ -1,10 +1,20 @@
 """WebSocket delivery through Channels' communicator, with real database writes and commits."""
 import pytest
+import pytest_asyncio
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
 
 from cityenforce.asgi import application
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def close_thread_connections():
+    """sync_to_async runs in a worker thread whose database connection would outlive the test."""
+    yield
+    from django.db import connections
+
+    await sync_to_async(connections.close_all)()
 
 
 def make_user(username, district_code, name, street_code=None):
