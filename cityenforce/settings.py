@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "apps.gbcp",
     "apps.accounts",
     "apps.realtime",
+    "apps.devices",
+    "apps.dispatch",
 ]
 
 MIDDLEWARE = [
@@ -226,3 +228,42 @@ LOGGING = {
 if not DEMO_MODE:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+
+# --- dispatch task centre ----------------------------------------------------
+DISPATCH_DEDUP_DEFAULTS = {"radius_m": 150, "window_hours": 72, "merge_threshold": 0.72, "suggest_threshold": 0.45}
+DISPATCH_WHISTLE_MINUTES = 30  # 吹哨报到: departments report in within half an hour by default
+DISPATCH_YELLOW_FRACTION = 0.8
+DISPATCH_OUTBOX_MAX_ATTEMPTS = 8
+DISPATCH_OUTBOX_BACKOFF_SECONDS = 30
+DISPATCH_OUTBOX_TIMEOUT = 10
+HOTLINE_MAX_SKEW_SECONDS = 300  # a signed request older than this is a replay
+CLASSIFIER_CONFIDENCE_THRESHOLD = float(os.environ.get("CLASSIFIER_CONFIDENCE_THRESHOLD", "0.5"))
+CLASSIFIER_MODEL_PATH = Path(os.environ.get("CLASSIFIER_MODEL_PATH", VAR_DIR / "models" / "task_classifier.joblib"))
+CITIZEN_REPORTS_PER_HOUR = int(os.environ.get("CITIZEN_REPORTS_PER_HOUR", "10"))
+CITIZEN_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+DEMO_OPEN311_KEY = os.environ.get("DEMO_OPEN311_KEY", "demo-open311-key")
+DEMO_HOTLINE_SECRET = os.environ.get("DEMO_HOTLINE_SECRET", "demo-hotline-secret")
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-sweep-deadlines": {"task": "apps.dispatch.tasks.sweep_deadlines", "schedule": 300.0},
+    "dispatch-outbox-flush": {"task": "apps.dispatch.tasks.outbox_flush", "schedule": 60.0},
+    "dispatch-retrain-classifier": {"task": "apps.dispatch.tasks.retrain_classifier", "schedule": 7 * 24 * 3600.0},
+}
+
+# --- devices (GPS, noise sensors, alarms) ------------------------------------
+DEVICE_RETENTION_DAYS = int(os.environ.get("DEVICE_RETENTION_DAYS", "180"))  # raw points older than this are pruned
+DEVICE_MAX_FUTURE_S = 300  # a reading more than this ahead of the server clock is refused
+DEVICE_MAX_BATCH = 10000
+DEVICE_LOW_BATTERY_PCT = 20
+DEVICE_GEOFENCE_GRACE_S = 120  # outside the grid this long before an alarm (GPS jitter at the edge)
+DEVICE_GEOFENCE_TOLERANCE_M = 30
+DEVICE_NOISE_WINDOW_S = 300  # LAeq is averaged over this sliding window
+DEVICE_NOISE_SUSTAIN_S = 600  # ...and must stay over the limit this long; longer than the window, so one loud interval never raises
+DEVICE_NOISE_CLEAR_S = 600
+DEVICE_NOISE_NIGHT_LMAX_HITS = 2
+DEVICE_NOISE_CATEGORY_DAY = os.environ.get("DEVICE_NOISE_CATEGORY_DAY", "E0301")  # 施工扰民
+DEVICE_NOISE_CATEGORY_NIGHT = os.environ.get("DEVICE_NOISE_CATEGORY_NIGHT", "E0302")  # 夜间施工噪声
+DEVICE_ALARM_TASK_KINDS = ("noise",)
+DEVICE_MAP_THROTTLE_S = float(os.environ.get("DEVICE_MAP_THROTTLE_S", "1.0"))
+DEMO_DEVICE_TOKEN = os.environ.get("DEMO_DEVICE_TOKEN", "demo-device-token")
+MQTT_URL = os.environ.get("MQTT_URL", "")
+MQTT_TOPIC_PREFIX = os.environ.get("MQTT_TOPIC_PREFIX", "cityenforce/devices")

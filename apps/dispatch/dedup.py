@@ -1,0 +1,139 @@
+"""Duplicate detection (智能去重): explainable scores against open tasks near in space and time.
+
+score = distance part + time part + text part + reporter part, each visible:
+- distance: WEIGHT_DISTANCE × (1 − d / radius)
+- time:     WEIGHT_TIME × (1 − Δt / window)
+- text:     WEIGHT_TEXT × Jaccard similarity of character bigrams
+- reporter: WEIGHT_REPORTER when the phone number is the same
+Candidates come from the spatial index (a bounding box around the point) and
+the (category, status, received_at) index, never from a scan of all tasks.
+"""
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.gis.geos import Polygon
+from django.db import connection
+
+WEIGHT_DISTANCE = 0.30
+WEIGHT_TIME = 0.15
+WEIGHT_TEXT = 0.45
+WEIGHT_REPORTER = 0.10
+MAX_CANDIDATES = 50
+_STRIP = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+@dataclass
+class Rule:
+    radius_m: float
+    window_hours: float
+    merge_threshold: float
+    suggest_threshold: float
+
+
+@dataclass
+class Scored:
+    candidate: object
+    score: float
+    parts: dict = field(default_factory=dict)
+
+
+def rule_for(category) -> Rule:
+    defaults = settings.DISPATCH_DEDUP_DEFAULTS
+    rule = getattr(category, "dispatch_rule", None) if category is not None else None
+    if rule is None:
+        return Rule(**defaults)
+    return Rule(rule.dedup_radius_m, rule.dedup_window_hours, rule.merge_threshold, rule.suggest_threshold)
+
+
+def bigrams(text: str) -> set[str]:
+    clean = _STRIP.sub("", (text or "").lower())
+    if len(clean) < 2:
+        return {clean} if clean else set()
+    return {clean[i : i + 2] for i in range(len(clean) - 1)}
+
+
+def text_similarity(a: str, b: str) -> float:
+    x, y = bigrams(a), bigrams(b)
+    if not x or not y:
+        return 0.0
+    return len(x & y) / len(x | y)
+
+
+def metres_between(p, q) -> float:
+    """Haversine distance of two WGS-84 points in metres."""
+    lat1, lat2 = math.radians(p.y), math.radians(q.y)
+    dlat, dlon = lat2 - lat1, math.radians(q.x - p.x)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * 6371008.8 * math.asin(math.sqrt(h))
+
+
+def bbox_around(point, metres: float) -> Polygon:
+    dlat = metres / 111_320.0
+    dlon = metres / (111_320.0 * max(math.cos(math.radians(point.y)), 0.01))
+    box = Polygon.from_bbox((point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat))
+    box.srid = 4326
+    return box
+
+
+def candidate_queryset(*, point, category, received_at, rule: Rule, reporter_phone="", exclude_id=None):
+    """Open master tasks in the window whose point falls in the box (index lookups only)."""
+    import datetime as dt
+
+    from django.db.models import Q
+
+    from apps.dispatch.models import OPEN_STATUSES, Task
+
+    start = received_at - dt.timedelta(hours=rule.window_hours)
+    qs = Task.objects.filter(status__in=OPEN_STATUSES, master__isnull=True, received_at__gte=start, received_at__lte=received_at)
+    if category is not None:
+        qs = qs.filter(Q(category=category) | Q(category__isnull=True))
+    box = bbox_around(point, rule.radius_m * (3 if reporter_phone else 1))
+    if connection.vendor == "sqlite":
+        # SpatiaLite answers a box query from its R*Tree only when asked through SpatialIndex.
+        west, south, east, north = box.extent
+        qs = qs.extra(
+            where=[
+                "dispatch_task.id IN (SELECT rowid FROM SpatialIndex WHERE f_table_name = 'dispatch_task' "
+                "AND f_geometry_column = 'point' AND search_frame = BuildMbr(%s, %s, %s, %s, 4326))"
+            ],
+            params=[west, south, east, north],
+        )
+    else:
+        qs = qs.filter(point__bboverlaps=box)
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.only("id", "number", "description", "point", "received_at", "reporter_phone", "category_id", "status")[:MAX_CANDIDATES]
+
+
+def score(*, point, text, received_at, reporter_phone, candidate, rule: Rule) -> Scored | None:
+    distance = metres_between(point, candidate.point)
+    same_reporter = bool(reporter_phone) and reporter_phone == candidate.reporter_phone
+    limit = rule.radius_m * (3 if same_reporter else 1)
+    if distance > limit:
+        return None
+    hours = max((received_at - candidate.received_at).total_seconds() / 3600.0, 0.0)
+    parts = {
+        "distance": round(WEIGHT_DISTANCE * max(0.0, 1 - distance / rule.radius_m), 4),
+        "time": round(WEIGHT_TIME * max(0.0, 1 - hours / rule.window_hours), 4),
+        "text": round(WEIGHT_TEXT * text_similarity(text, candidate.description), 4),
+        "reporter": WEIGHT_REPORTER if same_reporter else 0.0,
+        "distance_m": round(distance, 1),
+        "hours": round(hours, 2),
+    }
+    total = parts["distance"] + parts["time"] + parts["text"] + parts["reporter"]
+    return Scored(candidate=candidate, score=round(total, 4), parts=parts)
+
+
+def find_duplicates(*, point, text, received_at, category, reporter_phone="", exclude_id=None) -> tuple[Rule, list[Scored]]:
+    rule = rule_for(category)
+    if point is None:
+        return rule, []
+    scored = []
+    for candidate in candidate_queryset(point=point, category=category, received_at=received_at, rule=rule, reporter_phone=reporter_phone, exclude_id=exclude_id):
+        result = score(point=point, text=text, received_at=received_at, reporter_phone=reporter_phone, candidate=candidate, rule=rule)
+        if result is not None and result.score >= rule.suggest_threshold:
+            scored.append(result)
+    scored.sort(key=lambda s: -s.score)
+    return rule, scored

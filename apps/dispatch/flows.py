@@ -1,0 +1,44 @@
+"""The task workflow (Viewflow), wiring only: each human step is completed by a service.
+
+start → dispatch → accept ─(returned)→ dispatch
+                         └(accepted)→ handle → verify ─(rejected)→ handle
+                                                      └(approved)→ end
+"""
+from django.shortcuts import redirect
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from apps.dispatch.models import Status
+
+
+def step_page(request, **kwargs):
+    """Steps are worked on the task page, whose forms call the services."""
+    task = request.activation.process.dispatch_task
+    return redirect("dispatch-task-detail", pk=task.pk)
+
+
+class TaskFlow(flow.Flow):
+    process_title = "任务处置"
+    lock_impl = lock.no_lock
+
+    start = flow.StartHandle(this.start_process).Next(this.dispatch)
+    dispatch = flow.View(step_page).Next(this.accept)
+    accept = flow.View(step_page).Next(this.accepted)
+    accepted = flow.If(this.is_accepted).Then(this.handle).Else(this.dispatch)
+    handle = flow.View(step_page).Next(this.verify)
+    verify = flow.View(step_page).Next(this.verified)
+    verified = flow.If(this.is_closed).Then(this.end).Else(this.handle)
+    end = flow.End()
+
+    def start_process(self, activation, task):
+        activation.process.artifact = task
+        activation.process.save()
+        task.process = activation.process
+        task.save(update_fields=["process"])
+        return activation.process
+
+    def is_accepted(self, activation):
+        return activation.process.dispatch_task.status == Status.ACCEPTED
+
+    def is_closed(self, activation):
+        return activation.process.dispatch_task.status == Status.CLOSED
