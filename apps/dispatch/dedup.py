@@ -115,7 +115,8 @@ def score(*, point, text, received_at, reporter_phone, candidate, rule: Rule) ->
         return None
     hours = max((received_at - candidate.received_at).total_seconds() / 3600.0, 0.0)
     parts = {
-        "distance": round(WEIGHT_DISTANCE * max(0.0, 1 - distance / rule.radius_m), 4),
+        # The same reporter's repeat counts over a wider radius (phones drift, people walk on).
+        "distance": round(WEIGHT_DISTANCE * max(0.0, 1 - distance / limit), 4),
         "time": round(WEIGHT_TIME * max(0.0, 1 - hours / rule.window_hours), 4),
         "text": round(WEIGHT_TEXT * text_similarity(text, candidate.description), 4),
         "reporter": WEIGHT_REPORTER if same_reporter else 0.0,

@@ -562,3 +562,31 @@ def outbox_enqueue(*, task: Task, kind: str) -> OutboxMessage | None:
 
         transaction.on_commit(lambda: deliver_outbox_message.delay(message.pk))
     return message
+
+
+# --- partners -------------------------------------------------------------------------
+
+@transaction.atomic
+def partner_ensure(*, user, name, organization=None, hotline_secret=None, open311_key=None, reply_url="") -> Partner:
+    """Create or update a partner; given secrets are (re)applied (the demo does this on every run)."""
+    with acting_as(user):
+        partner, _created = Partner.objects.get_or_create(name=name, defaults={"organization": organization, "reply_url": reply_url})
+        if hotline_secret is not None:
+            partner.hotline_secret = hotline_secret
+        if open311_key is not None:
+            partner.open311_key_hash = Partner.hash_key(open311_key)
+        partner.organization = organization or partner.organization
+        partner.save()
+    return partner
+
+
+def partner_rotate_hotline_secret(*, user, partner: Partner) -> str:
+    secret = Partner.new_secret()
+    partner_ensure(user=user, name=partner.name, hotline_secret=secret)
+    return secret
+
+
+def partner_rotate_open311_key(*, user, partner: Partner) -> str:
+    key = Partner.new_secret()
+    partner_ensure(user=user, name=partner.name, open311_key=key)
+    return key

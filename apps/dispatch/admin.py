@@ -1,0 +1,138 @@
+"""Admin of the task centre: tasks with map and history, dispatch rules per category, partners and their secrets."""
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from leaflet.admin import LeafletGeoAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from apps.dispatch.models import (
+    CategoryRule,
+    Deferral,
+    DuplicateCandidate,
+    HotlineTicket,
+    OutboxMessage,
+    Partner,
+    Task,
+    TaskLog,
+    Whistle,
+    WhistleSummons,
+)
+
+
+class TaskLogInline(admin.TabularInline):
+    model = TaskLog
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "actor", "reason", "data", "at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Task)
+class TaskAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
+    list_display = ["number", "source", "status", "alert", "category", "organization", "received_at", "deadline", "duplicate_count"]
+    list_filter = ["status", "source", "alert", "priority", "category__kind"]
+    search_fields = ["number", "tracking_code", "description", "address", "external_ref"]
+    list_select_related = ["category", "organization"]
+    date_hierarchy = "received_at"
+    inlines = [TaskLogInline]
+    # Workflow fields change only through the services (the dispatcher UI and API).
+    readonly_fields = [f.name for f in Task._meta.fields if f.name not in {"description", "address", "priority"}]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CategoryRule)
+class CategoryRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["category", "dedup_radius_m", "dedup_window_hours", "merge_threshold", "suggest_threshold"]
+    search_fields = ["category__name", "category__code"]
+    autocomplete_fields = ["category"]
+
+
+@admin.action(description=_("Issue a new hotline secret (shown once)"))
+def rotate_hotline_secret(modeladmin, request, queryset):
+    from apps.dispatch import services
+
+    for partner in queryset:
+        secret = services.partner_rotate_hotline_secret(user=request.user, partner=partner)
+        messages.warning(request, _("New hotline secret of %(partner)s: %(secret)s") % {"partner": partner, "secret": secret})
+
+
+@admin.action(description=_("Issue a new Open311 API key (shown once)"))
+def rotate_open311_key(modeladmin, request, queryset):
+    from apps.dispatch import services
+
+    for partner in queryset:
+        key = services.partner_rotate_open311_key(user=request.user, partner=partner)
+        messages.warning(request, _("New Open311 API key of %(partner)s: %(key)s") % {"partner": partner, "key": key})
+
+
+@admin.register(Partner)
+class PartnerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "organization", "reply_url", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    exclude = ["open311_key_hash", "hotline_secret"]
+    actions = [rotate_hotline_secret, rotate_open311_key]
+
+
+@admin.register(DuplicateCandidate)
+class DuplicateCandidateAdmin(admin.ModelAdmin):
+    list_display = ["task", "candidate", "score", "decision", "decided_by", "created_at"]
+    list_filter = ["decision"]
+    search_fields = ["task__number", "candidate__number"]
+    raw_id_fields = ["task", "candidate", "decided_by"]
+
+
+@admin.register(Deferral)
+class DeferralAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "target_date", "requested_by", "approved_by", "written_off_at"]
+    list_filter = ["target_date"]
+    search_fields = ["task__number", "plan"]
+    raw_id_fields = ["task", "requested_by", "approved_by", "written_off_by"]
+
+
+class SummonsInline(admin.TabularInline):
+    model = WhistleSummons
+    extra = 0
+    readonly_fields = ["department", "due_at", "reported_at", "reported_by", "late_minutes"]
+
+
+@admin.register(Whistle)
+class WhistleAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "street_office", "blown_by", "blown_at"]
+    search_fields = ["task__number", "reason"]
+    raw_id_fields = ["task", "blown_by"]
+    inlines = [SummonsInline]
+
+
+@admin.register(WhistleSummons)
+class WhistleSummonsAdmin(SimpleHistoryAdmin):
+    list_display = ["whistle", "department", "due_at", "reported_at", "late_minutes"]
+    list_filter = ["department__kind"]
+    search_fields = ["department__name", "whistle__task__number"]
+    raw_id_fields = ["whistle", "reported_by"]
+
+
+@admin.register(HotlineTicket)
+class HotlineTicketAdmin(admin.ModelAdmin):
+    list_display = ["ticket_number", "partner", "task", "received_at"]
+    search_fields = ["ticket_number", "task__number"]
+    raw_id_fields = ["task"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["task", "partner", "kind", "state", "attempts", "next_attempt_at", "delivered_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["task__number", "last_error"]
+    raw_id_fields = ["task"]
+
+
+@admin.register(TaskLog)
+class TaskLogAdmin(admin.ModelAdmin):
+    list_display = ["task", "action", "actor", "at"]
+    list_filter = ["action"]
+    search_fields = ["task__number", "reason"]
+    raw_id_fields = ["task", "actor"]

@@ -1,0 +1,76 @@
+"""Serializers of the task API for squads, officers and dispatchers; reporter data masked."""
+from rest_framework import serializers
+
+from apps.dispatch.models import DuplicateCandidate, Task, TaskLog, WhistleSummons
+from apps.gbcp.api.fields import MaskedField, PointField
+
+
+class TaskListSerializer(serializers.ModelSerializer):
+    point = PointField(read_only=True)
+    category = serializers.SerializerMethodField()
+    organization = serializers.CharField(source="organization.name", default=None, read_only=True)
+
+    class Meta:
+        model = Task
+        fields = ["id", "number", "source", "status", "alert", "priority", "category", "description", "address", "point",
+                  "region_code", "organization", "received_at", "deadline", "duplicate_count"]
+
+    def get_category(self, obj) -> dict | None:
+        return {"code": obj.category.code, "name": obj.category.name} if obj.category_id else None
+
+
+class TaskLogSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.__str__", default=None, read_only=True)
+
+    class Meta:
+        model = TaskLog
+        fields = ["action", "actor", "reason", "data", "at"]
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    candidate = serializers.CharField(source="candidate.number", read_only=True)
+
+    class Meta:
+        model = DuplicateCandidate
+        fields = ["id", "candidate", "score", "parts", "decision"]
+
+
+class TaskDetailSerializer(TaskListSerializer):
+    reporter_name = MaskedField("name")
+    reporter_phone = MaskedField("phone")
+    logs = TaskLogSerializer(many=True, read_only=True)
+    master = serializers.CharField(source="master.number", default=None, read_only=True)
+    suggestions = SuggestionSerializer(source="duplicate_candidates", many=True, read_only=True)
+
+    class Meta(TaskListSerializer.Meta):
+        fields = TaskListSerializer.Meta.fields + [
+            "reporter_name", "reporter_phone", "route_reason", "category_confidence", "category_method", "result", "solved",
+            "satisfied", "dispatched_at", "accepted_at", "handled_at", "closed_at", "master", "logs", "suggestions",
+        ]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=False, trim_whitespace=True)
+
+
+class FeedbackSerializer(serializers.Serializer):
+    result = serializers.CharField(max_length=4000)
+    solved = serializers.BooleanField(default=True)
+
+
+class ArriveSerializer(serializers.Serializer):
+    point = PointField(required=False)
+
+
+class DeferSerializer(serializers.Serializer):
+    plan = serializers.CharField(max_length=4000)
+    target_date = serializers.DateField()
+
+
+class SummonsSerializer(serializers.ModelSerializer):
+    task = serializers.CharField(source="whistle.task.number", read_only=True)
+    department = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = WhistleSummons
+        fields = ["id", "task", "department", "due_at", "reported_at", "late_minutes"]

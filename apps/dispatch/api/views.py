@@ -1,0 +1,103 @@
+"""Task API for the mobile client: my tasks, accept/return, arrive, feedback, defer, report in."""
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.dispatch import selectors, services
+from apps.dispatch.api import serializers as s
+from apps.dispatch.models import DuplicateCandidate, TaskLog, WhistleSummons
+from apps.gbcp.errors import NotFound
+
+
+class TaskListView(generics.ListAPIView):
+    serializer_class = s.TaskListSerializer
+
+    @extend_schema(parameters=[
+        OpenApiParameter("status", str), OpenApiParameter("source", str), OpenApiParameter("alert", str),
+        OpenApiParameter("mine", bool), OpenApiParameter("open", bool), OpenApiParameter("category", str), OpenApiParameter("q", str),
+    ])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return selectors.task_list_for_user(
+            user=self.request.user, status=p.getlist("status") or None, source=p.get("source"), alert=p.get("alert"),
+            mine=p.get("mine") in {"1", "true"}, open_only=p.get("open") in {"1", "true"}, category=p.get("category"), q=p.get("q"),
+        )
+
+
+def _task(request, pk):
+    return selectors.task_get_for_user(user=request.user, id=pk)
+
+
+def _detail(request, task):
+    task = (
+        selectors.task_list_for_user(user=request.user)
+        .prefetch_related(
+            Prefetch("logs", queryset=TaskLog.objects.select_related("actor")),
+            Prefetch("duplicate_candidates", queryset=DuplicateCandidate.objects.select_related("candidate")),
+        )
+        .get(pk=task.pk)
+    )
+    return Response(s.TaskDetailSerializer(task, context={"request": request}).data)
+
+
+class TaskDetailView(APIView):
+    @extend_schema(responses=s.TaskDetailSerializer)
+    def get(self, request, pk):
+        return _detail(request, _task(request, pk))
+
+
+class _ActionView(APIView):
+    serializer_class = None
+
+    def act(self, request, task, data):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        task = _task(request, pk)
+        data = {}
+        if self.serializer_class is not None:
+            serializer = self.serializer_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        self.act(request, task, data)
+        return _detail(request, task)
+
+
+def _action(name, serializer, func, doc):
+    view = type(name, (_ActionView,), {"serializer_class": serializer, "act": lambda self, request, task, data: func(request, task, data), "__doc__": doc})
+    return extend_schema(request=serializer, responses=s.TaskDetailSerializer)(view).as_view()
+
+
+accept = _action("TaskAcceptView", None, lambda r, t, d: services.task_accept(user=r.user, task=t), "The squad accepts the task.")
+return_ = _action("TaskReturnView", s.ReasonSerializer, lambda r, t, d: services.task_return(user=r.user, task=t, reason=d["reason"]), "The squad returns the task; a reason is required.")
+arrive = _action("TaskArriveView", s.ArriveSerializer, lambda r, t, d: services.task_arrive(user=r.user, task=t, point=d.get("point")), "The officer is on site.")
+feedback = _action("TaskFeedbackView", s.FeedbackSerializer, lambda r, t, d: services.task_feedback(user=r.user, task=t, result=d["result"], solved=d["solved"]), "The officer reports the result.")
+defer = _action("TaskDeferView", s.DeferSerializer, lambda r, t, d: services.task_defer(user=r.user, task=t, plan=d["plan"], target_date=d["target_date"]), "挂账: put the task on the ledger with a plan and date.")
+
+
+class MySummonsListView(generics.ListAPIView):
+    """Whistle summonses of the user's departments, newest first."""
+
+    serializer_class = s.SummonsSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return WhistleSummons.objects.none()
+        org_ids = [m.organization_id for m in self.request.user._memberships()]
+        return WhistleSummons.objects.filter(department_id__in=org_ids).select_related("whistle__task", "department").order_by("-due_at")
+
+
+class SummonsReportInView(APIView):
+    @extend_schema(request=None, responses=s.SummonsSerializer)
+    def post(self, request, pk):
+        org_ids = [m.organization_id for m in request.user._memberships()]
+        summons = WhistleSummons.objects.filter(pk=pk).select_related("whistle__task", "department").first()
+        if summons is None or (summons.department_id not in org_ids and not request.user.is_superuser):
+            raise NotFound()
+        summons = services.summons_report_in(user=request.user, summons=summons)
+        return Response(s.SummonsSerializer(summons).data)

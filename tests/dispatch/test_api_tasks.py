@@ -1,0 +1,63 @@
+"""The task API for the mobile client: insider, outsider and anonymous; the steps through HTTP."""
+import pytest
+
+from apps.accounts.models import User
+from apps.dispatch import services
+from apps.dispatch.models import Source, Status
+
+
+@pytest.fixture
+def task(db, insider, dhm_point, vendor_category):
+    result = services.task_intake(
+        user=insider, source=Source.CITIZEN, description="东华门大街有人占道经营", point=dhm_point, category=vendor_category,
+        reporter_name="李四", reporter_phone="13811112222",
+    )
+    return result.task
+
+
+@pytest.mark.django_db
+def test_task_list_and_detail_insider_outsider_anonymous(api, api_as, insider, outsider, task):
+    listed = api_as(insider).get("/api/dispatch/tasks/?open=1").json()
+    assert task.pk in [t["id"] for t in listed["results"]]
+    detail = api_as(insider).get(f"/api/dispatch/tasks/{task.pk}/").json()
+    assert detail["number"] == task.number and detail["reporter_phone"] == "138****2222"
+    assert detail["logs"][0]["action"] == "intake"
+    assert task.pk not in [t["id"] for t in api_as(outsider).get("/api/dispatch/tasks/").json()["results"]]
+    assert api_as(outsider).get(f"/api/dispatch/tasks/{task.pk}/").status_code == 404
+    assert api_as(outsider).post(f"/api/dispatch/tasks/{task.pk}/accept/").status_code == 404
+    assert api.get("/api/dispatch/tasks/").status_code == 401
+    assert api.post(f"/api/dispatch/tasks/{task.pk}/accept/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_the_squad_works_the_task_through_the_api(api_as, insider, task):
+    services.task_dispatch(user=insider, task=task)
+    leader = api_as(User.objects.get(username="dhm_leader"))
+    officer = api_as(User.objects.get(username="dhm_officer1"))
+    mine = officer.get("/api/dispatch/tasks/?mine=1&status=dispatched").json()
+    assert [t["id"] for t in mine["results"]] == [task.pk]
+    refused = leader.post(f"/api/dispatch/tasks/{task.pk}/return/", {"reason": ""})
+    assert refused.status_code == 400 and "reason" in refused.json()["error"]["details"]
+    assert leader.post(f"/api/dispatch/tasks/{task.pk}/accept/").json()["status"] == Status.ACCEPTED
+    again = leader.post(f"/api/dispatch/tasks/{task.pk}/accept/")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "illegal_step"
+    assert officer.post(f"/api/dispatch/tasks/{task.pk}/arrive/", {"point": {"lat": 39.91, "lon": 116.40}}, format="json").json()["status"] == Status.IN_PROGRESS
+    done = officer.post(f"/api/dispatch/tasks/{task.pk}/feedback/", {"result": "已清理", "solved": True}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == Status.FEEDBACK
+
+
+@pytest.mark.django_db
+def test_another_districts_officer_cannot_act(api_as, insider, task):
+    services.task_dispatch(user=insider, task=task)
+    response = api_as(User.objects.get(username="zgc_officer")).post(f"/api/dispatch/tasks/{task.pk}/accept/")
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_task_list_does_not_grow_queries_with_its_length(api_as, insider, dhm_point, vendor_category, django_assert_max_num_queries):
+    for i in range(6):
+        services.task_intake(user=insider, source=Source.DISPATCHER, description=f"第{i}处问题 {'甲乙丙丁戊己'[i]}", point=dhm_point, category=vendor_category, external_ref=f"q-{i}")
+    client = api_as(insider)
+    with django_assert_max_num_queries(5):
+        body = client.get("/api/dispatch/tasks/?page_size=50").json()
+    assert body["count"] >= 6
