@@ -48,6 +48,7 @@ def locate(point: Point) -> Location:
         location.grid = (
             Grid.objects.filter(region__code__startswith=location.street.code, boundary__contains=point)
             .select_related("squad")
+            .defer("boundary")
             .first()
         )
     location.organization = responsible_organization(location)

@@ -8,13 +8,17 @@ from apps.realtime import groups
 from apps.realtime.models import Notification
 
 
-def _send(group_names, message):
+def _send_all(messages):
+    """All group sends of one event in a single hop into the event loop (each hop costs a thread switch)."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not messages:
         return
-    send = async_to_sync(layer.group_send)
-    for name in group_names:
-        send(name, message)
+
+    async def send():
+        for name, message in messages:
+            await layer.group_send(name, message)
+
+    async_to_sync(send)()
 
 
 def publish(*, event: str, payload: dict, users=(), organization_ids=(), region_code: str | None = None,
@@ -38,11 +42,11 @@ def publish(*, event: str, payload: dict, users=(), organization_ids=(), region_
     message_base = {"type": "notify", "event": event, "title": title or event, "body": body, "level": level, "link": link, "payload": payload}
 
     def deliver():
-        for pk in recipients:
-            _send([groups.user_group(pk)], {**message_base, "notification_id": by_user.get(pk)})
-        _send([groups.organization_group(o) for o in organization_ids], message_base)
+        messages = [(groups.user_group(pk), {**message_base, "notification_id": by_user.get(pk)}) for pk in recipients]
+        messages += [(groups.organization_group(o), message_base) for o in organization_ids]
         if region_code:
-            _send(groups.region_groups_for_code(region_code) + [groups.EVERYTHING_GROUP], message_base)
+            messages += [(name, message_base) for name in groups.region_groups_for_code(region_code) + [groups.EVERYTHING_GROUP]]
+        _send_all(messages)
 
     transaction.on_commit(deliver)
     return notifications
