@@ -7,3 +7,12 @@ class DispatchConfig(AppConfig):
     name = "apps.dispatch"
     label = "dispatch"
     verbose_name = _("Dispatch task centre")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from apps.dispatch import classifier
+        from apps.gbcp.models import Category
+
+        post_save.connect(classifier.forget_keywords, sender=Category, dispatch_uid="dispatch-forget-keywords-save")
+        post_delete.connect(classifier.forget_keywords, sender=Category, dispatch_uid="dispatch-forget-keywords-delete")
