@@ -11,13 +11,14 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from apps.realtime.routing import websocket_urlpatterns  # noqa: E402
+from apps.devices.routing import websocket_urlpatterns as device_websocket_urlpatterns  # noqa: E402
 from apps.realtime.auth import TokenAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(TokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
+            AuthMiddlewareStack(TokenAuthMiddleware(URLRouter(websocket_urlpatterns + device_websocket_urlpatterns)))
         ),
     }
 )

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CITYENFORCE_VAR_DIR", BASE_DIR / "var"))
@@ -57,6 +56,7 @@ INSTALLED_APPS = [
     "apps.realtime",
     "apps.devices",
     "apps.dispatch",
+    "apps.portal",
 ]
 
 MIDDLEWARE = [
@@ -108,8 +108,10 @@ else:
         "default": {
             "ENGINE": "cityenforce.db.spatialite",
             "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "cityenforce.sqlite3")),
-            "OPTIONS": {"timeout": 20},
-            "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH") or None},
+            # Writers take the lock at BEGIN, so two people acting at once queue instead of deadlocking.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # A file, not shared-cache memory: there SQLite refuses a second writer at once instead of waiting.
+            "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH", str(VAR_DIR / "test.sqlite3"))},
         }
     }
 SPATIALITE_LIBRARY_PATH = os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
@@ -267,3 +269,9 @@ DEVICE_MAP_THROTTLE_S = float(os.environ.get("DEVICE_MAP_THROTTLE_S", "1.0"))
 DEMO_DEVICE_TOKEN = os.environ.get("DEMO_DEVICE_TOKEN", "demo-device-token")
 MQTT_URL = os.environ.get("MQTT_URL", "")
 MQTT_TOPIC_PREFIX = os.environ.get("MQTT_TOPIC_PREFIX", "cityenforce/devices")
+DEVICE_BEAT_SCHEDULE = {
+    "devices-offline-sweep": {"task": "apps.devices.tasks.offline_sweep", "schedule": 60.0},
+    "devices-alarm-task-retry": {"task": "apps.devices.tasks.alarm_task_retry", "schedule": 300.0},
+    "devices-prune": {"task": "apps.devices.tasks.prune_readings", "schedule": 24 * 3600.0},
+}
+CELERY_BEAT_SCHEDULE = {**CELERY_BEAT_SCHEDULE, **DEVICE_BEAT_SCHEDULE}

@@ -15,7 +15,10 @@ api_patterns = [
     path("health/", HealthView.as_view(), name="api-health"),
     path("accounts/", include("apps.accounts.api.urls")),
     path("gbcp/", include("apps.gbcp.api.urls")),
+    path("dispatch/", include("apps.dispatch.api.urls")),
     path("realtime/", include("apps.realtime.api.urls")),
+    path("devices/", include("apps.devices.api.urls")),
+    path("dispatch/", include("apps.dispatch.api.urls_partner")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -25,11 +28,15 @@ urlpatterns = [
     path("map/", gbcp_views.one_map, name="one-map"),
     path("places/<int:pk>/", gbcp_views.place_detail, name="place-detail"),
     path("messages/", realtime_views.message_centre, name="message-centre"),
+    path("dispatch/", include("apps.dispatch.urls")),
+    path("report/", include("apps.portal.urls")),
+    path("devices/map/", include("apps.devices.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
+    path("open311/v2/", include("apps.dispatch.open311_urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,8 +1,9 @@
 """The task workflow (Viewflow), wiring only: each human step is completed by a service.
 
 start → dispatch → accept ─(returned)→ dispatch
-                         └(accepted)→ handle → verify ─(rejected)→ handle
-                                                      └(approved)→ end
+                         └(accepted)→ handle ─(referred)→ dispatch
+                                             └(feedback)→ verify ─(rejected)→ handle
+                                                                 └(approved)→ end
 """
 from django.shortcuts import redirect
 from viewflow import this
@@ -25,7 +26,8 @@ class TaskFlow(flow.Flow):
     dispatch = flow.View(step_page).Next(this.accept)
     accept = flow.View(step_page).Next(this.accepted)
     accepted = flow.If(this.is_accepted).Then(this.handle).Else(this.dispatch)
-    handle = flow.View(step_page).Next(this.verify)
+    handle = flow.View(step_page).Next(this.handled)
+    handled = flow.If(this.has_feedback).Then(this.verify).Else(this.dispatch)
     verify = flow.View(step_page).Next(this.verified)
     verified = flow.If(this.is_closed).Then(this.end).Else(this.handle)
     end = flow.End()
@@ -39,6 +41,9 @@ class TaskFlow(flow.Flow):
 
     def is_accepted(self, activation):
         return activation.process.dispatch_task.status == Status.ACCEPTED
+
+    def has_feedback(self, activation):
+        return activation.process.dispatch_task.status == Status.FEEDBACK
 
     def is_closed(self, activation):
         return activation.process.dispatch_task.status == Status.CLOSED

@@ -5,7 +5,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from apps.dispatch import dedup, events, routing
 from apps.dispatch.models import (
     OPEN_STATUSES,
     Deferral,
+    HotlineTicket,
     DuplicateCandidate,
     NumberSequence,
     OutboxMessage,
@@ -254,7 +255,7 @@ def _complete_step(task: Task, node, user, mutate):
 
 
 def _locked(task_id) -> Task:
-    return Task.objects.select_for_update().select_related("organization", "category").get(pk=task_id)
+    return Task.objects.select_for_update(of=("self",)).select_related("organization", "category").get(pk=task_id)
 
 
 @transaction.atomic
@@ -413,6 +414,35 @@ def task_verify(*, user, task: Task, approved: bool, reason: str = "", satisfied
     return task
 
 
+@transaction.atomic
+def task_refer(*, user, task: Task, organization: Organization, reason: str) -> Task:
+    """Not ours: the squad refers the task to another department; it goes back to the dispatcher with that route."""
+    from apps.dispatch.flows import TaskFlow
+
+    if not (reason or "").strip():
+        raise ApplicationError(_("A referral needs a reason."), code="reason_required", details={"reason": [_("This field is required.")]})
+    task = _locked(task.pk)
+    _require_member(user, task, [Role.SQUAD_LEADER, Role.OFFICER])
+    if task.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
+        raise ApplicationError(_("Only a task being handled can be referred."), code="illegal_step", status_code=409)
+    if organization.pk == task.organization_id:
+        raise ApplicationError(_("Refer to another organisation."), code="same_organization")
+    with acting_as(user):
+        def mutate():
+            previous = task.organization.name if task.organization_id else ""
+            task.status = Status.NEW
+            task.organization = organization
+            task.route_reason = _("Referred by %(org)s: %(reason)s") % {"org": previous, "reason": reason.strip()}
+            task.dispatched_at = task.accepted_at = None
+            task.owner = None
+            task.save()
+            _log(task, "refer", user, reason=reason.strip(), organization=organization.name, previous=previous)
+
+        _complete_step(task, TaskFlow.handle, user, mutate)
+    events.task_returned(task, reason)
+    return task
+
+
 # --- 挂账 / 销账 ----------------------------------------------------------------------
 
 @transaction.atomic
@@ -534,6 +564,28 @@ def deadlines_sweep(*, user=None, now=None) -> dict:
     return counts
 
 
+def hotline_ticket_receive(*, user=None, partner, data: dict, payload: dict) -> tuple[HotlineTicket, bool]:
+    """Take in a validated 12345 ticket: one task per (partner, ticket number), the ticket stored with it."""
+    try:
+        with transaction.atomic():
+            result = task_intake(
+                user=user, source=Source.HOTLINE, partner=partner, external_ref=data["ticket_number"],
+                reporter_name=data["citizen_name"], reporter_phone=data["citizen_phone"], description=data["content"],
+                address=data["address"].strip(), point=data["point"], category_hint=data["category_hint"],
+                received_at=data["received_at"], external_deadline=data.get("deadline"), priority=data.get("priority"),
+            )
+            ticket, created = HotlineTicket.objects.get_or_create(
+                partner=partner, ticket_number=data["ticket_number"], defaults={"payload": payload, "task": result.report}
+            )
+            return ticket, created and result.created
+    except IntegrityError:
+        # The same ticket pushed twice at once: the other request stored it; answer as a repeat.
+        ticket = HotlineTicket.objects.filter(partner=partner, ticket_number=data["ticket_number"]).first()
+        if ticket is None:
+            raise
+        return ticket, False
+
+
 # --- replies to partners --------------------------------------------------------------
 
 def outbox_enqueue(*, task: Task, kind: str) -> OutboxMessage | None:
@@ -541,9 +593,17 @@ def outbox_enqueue(*, task: Task, kind: str) -> OutboxMessage | None:
     partner = task.partner
     if partner is None:
         return None
-    ticket = task.hotline_tickets.first() or (task.master.hotline_tickets.first() if task.master_id else None)
+    # The report's own ticket: stored, or (during intake, before it is stored) its external reference.
+    ticket = task.hotline_tickets.first()
+    if ticket is not None:
+        number = ticket.ticket_number
+    elif task.source == Source.HOTLINE and task.external_ref:
+        number = task.external_ref
+    else:
+        master_ticket = task.master.hotline_tickets.first() if task.master_id else None
+        number = master_ticket.ticket_number if master_ticket else task.external_ref
     payload = {
-        "ticket_number": ticket.ticket_number if ticket else task.external_ref,
+        "ticket_number": number,
         "task_number": task.number,
         "kind": kind,
         "status": task.status,

@@ -5,7 +5,6 @@ module. There are three clearances: PUBLIC (citizens, partners, anonymous
 and analysts), STAFF (dispatchers, officers, squad leaders, supervisors)
 and FULL (legal reviewers, leaders, administrators).
 """
-import re
 from enum import IntEnum
 
 

@@ -152,3 +152,21 @@ def test_defer_and_write_off(reported, insider):
     reported.refresh_from_db()
     assert reported.status == Status.FEEDBACK
     assert Deferral.objects.get(pk=deferral.pk).written_off_by == officer
+
+
+@pytest.mark.django_db
+def test_a_referral_goes_back_to_the_dispatcher_with_the_new_route(reported, insider):
+    from apps.gbcp.models import Organization
+
+    leader = User.objects.get(username="dhm_leader")
+    department = Organization.objects.get(name="东城区城市管理委员会")
+    services.task_dispatch(user=insider, task=reported)
+    services.task_accept(user=leader, task=reported)
+    with pytest.raises(ApplicationError):
+        services.task_refer(user=leader, task=reported, organization=department, reason="")
+    services.task_refer(user=leader, task=reported, organization=department, reason="属于设施维修，请城管委处理")
+    reported.refresh_from_db()
+    assert reported.status == Status.NEW and reported.organization == department
+    assert open_steps(reported) == ["dispatch"]
+    services.task_dispatch(user=insider, task=reported)
+    assert open_steps(reported) == ["accept"]

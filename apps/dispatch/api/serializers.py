@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from apps.dispatch.models import DuplicateCandidate, Task, TaskLog, WhistleSummons
 from apps.gbcp.api.fields import MaskedField, PointField
+from apps.gbcp.models import Organization
 
 
 class TaskListSerializer(serializers.ModelSerializer):
@@ -60,6 +61,11 @@ class FeedbackSerializer(serializers.Serializer):
 
 class ArriveSerializer(serializers.Serializer):
     point = PointField(required=False)
+
+
+class ReferSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(is_active=True))
+    reason = serializers.CharField(max_length=2000)
 
 
 class DeferSerializer(serializers.Serializer):

@@ -1,0 +1,1 @@
+"""The staff and device API of the devices app."""

@@ -1,0 +1,252 @@
+"""Device endpoints: ingestion (OsmAnd, batched positions, noise) by device token, and the staff reads and alarm actions."""
+import datetime as dt
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.devices import payloads, selectors, services
+from apps.devices.api.serializers import AlarmClearSerializer, AlarmSerializer, DeviceSerializer
+from apps.gbcp.api.geojson import GeoJSONPagination, feature
+from apps.gbcp.api.params import parse_bbox
+from apps.gbcp.errors import ApplicationError
+
+FROM_TO = [OpenApiParameter("from", str, description="ISO 8601"), OpenApiParameter("to", str, description="ISO 8601")]
+
+
+def bearer_token(request):
+    """The device token: ``Authorization: Bearer …``, else a ``token`` parameter (the Traccar client cannot set headers)."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    return request.query_params.get("token") or None
+
+
+def refuse(exc: payloads.PayloadError):
+    raise ApplicationError(_("The data was refused: %(reason)s") % {"reason": exc.message}, code="invalid_payload", details=exc.details())
+
+
+class DeviceIngestView(APIView):
+    """Devices are not users: no session, no CSRF, their own token checked by the service."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+
+
+class OsmAndView(DeviceIngestView):
+    """The OsmAnd protocol of the Traccar client: one position per GET or POST."""
+
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    @extend_schema(
+        parameters=[OpenApiParameter(n, str) for n in ("id", "token", "lat", "lon", "timestamp", "speed", "bearing", "altitude", "accuracy", "batt")],
+        request=None, responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        return self._ingest(request, request.query_params, None)
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        params = request.query_params.copy()
+        body = request.data
+        if hasattr(body, "lists"):  # form fields join the query string
+            for key, values in body.lists():
+                params.setlist(key, values)
+            body = None
+        token = bearer_token(request) or params.get("token")
+        return self._ingest(request, params, body, token=token)
+
+    def _ingest(self, request, params, body, token=None):
+        token = token or bearer_token(request)
+        code = (body or {}).get("device_id") if isinstance(body, dict) else None
+        code = code or params.get("id") or params.get("deviceid")
+        device = services.device_authenticate(code=str(code or ""), token=token)
+        try:
+            _code, point = payloads.parse_osmand(params, body)
+        except payloads.PayloadError as exc:
+            refuse(exc)
+        result = services.positions_ingest(device=device, points=[point])
+        return Response({"device": device.code, "received": result.received, "stored": result.stored})
+
+
+class _BatchSerializer(serializers.Serializer):
+    device = serializers.CharField(max_length=16)
+    points = serializers.ListField(child=serializers.DictField())
+
+
+class PositionBatchView(DeviceIngestView):
+    """Many points of one device per request: all stored (each once) or none."""
+
+    @extend_schema(request=_BatchSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        body = request.data
+        if not isinstance(body, dict):
+            raise ApplicationError(_("Send a JSON object."), code="invalid_payload")
+        device = services.device_authenticate(code=str(body.get("device") or ""), token=bearer_token(request))
+        try:
+            points = payloads.parse_batch(body.get("points"), payloads.parse_position)
+        except payloads.PayloadError as exc:
+            refuse(exc)
+        result = services.positions_ingest(device=device, points=points)
+        return Response({"device": device.code, "received": result.received, "stored": result.stored, "duplicates": result.duplicates})
+
+
+class NoiseBatchView(DeviceIngestView):
+    """LAeq and Lmax per interval from a noise sensor: all stored (each once) or none, then the alarm rule."""
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        body = request.data
+        if not isinstance(body, dict):
+            raise ApplicationError(_("Send a JSON object."), code="invalid_payload")
+        device = services.device_authenticate(code=str(body.get("device") or ""), token=bearer_token(request))
+        try:
+            readings = payloads.parse_batch(body.get("readings"), payloads.parse_noise)
+        except payloads.PayloadError as exc:
+            refuse(exc)
+        result = services.noise_ingest(device=device, readings=readings)
+        return Response({"device": device.code, "received": result.received, "stored": result.stored, "duplicates": result.duplicates})
+
+
+# --- staff ----------------------------------------------------------------
+
+
+def parse_range(params):
+    def one(name):
+        value = params.get(name)
+        if not value:
+            return None
+        try:
+            when = dt.datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
+        except ValueError:
+            raise serializers.ValidationError({name: _("Give an ISO 8601 time.")})
+        if when.tzinfo is None:
+            from django.utils import timezone
+
+            when = timezone.make_aware(when)
+        return when
+
+    start, end = one("from"), one("to")
+    if start and end and start >= end:
+        raise serializers.ValidationError({"from": _("The range is empty.")})
+    if start and end and end - start > dt.timedelta(days=31):
+        raise serializers.ValidationError({"to": _("At most 31 days at a time.")})
+    return start, end
+
+
+class DeviceListView(generics.ListAPIView):
+    serializer_class = DeviceSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("kind", str), OpenApiParameter("q", str), OpenApiParameter("region", str)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.device_list_for_user(user=self.request.user, kind=params.getlist("kind") or None, q=params.get("q"), region_code=params.get("region"))
+
+
+class DeviceDetailView(APIView):
+    @extend_schema(responses=DeviceSerializer)
+    def get(self, request, pk):
+        return Response(DeviceSerializer(selectors.device_get_for_user(user=request.user, id=pk), context={"request": request}).data)
+
+
+class TrackView(APIView):
+    """A unit's track as one GeoJSON LineString with the time of each vertex, for playback."""
+
+    @extend_schema(parameters=FROM_TO, responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        start, end = parse_range(request.query_params)
+        device, start, end, points = selectors.track_for_user(user=request.user, id=pk, start=start, end=end)
+        return Response({
+            "type": "Feature",
+            "id": device.pk,
+            "geometry": {"type": "LineString", "coordinates": [[p[2], p[1]] for p in points]},
+            "properties": {
+                "code": device.code, "name": device.name, "kind": device.kind, "from": start.isoformat(), "to": end.isoformat(),
+                "times": [p[0].isoformat() for p in points], "speed_kmh": [p[3] for p in points], "count": len(points),
+                "truncated": len(points) >= selectors.MAX_TRACK_POINTS,
+            },
+        })
+
+
+class NoiseSeriesView(APIView):
+    """A sensor's readings with the limit in force at each one, for the chart."""
+
+    @extend_schema(parameters=FROM_TO, responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        start, end = parse_range(request.query_params)
+        device, limits, start, end, rows = selectors.noise_series_for_user(user=request.user, id=pk, start=start, end=end)
+        return Response({
+            "device": {"id": device.pk, "code": device.code, "name": device.name, "noise_zone": device.noise_zone},
+            "limits": {"day": limits.day, "night": limits.night, "night_lmax_margin": 15.0},
+            "from": start.isoformat(), "to": end.isoformat(),
+            "readings": [
+                {"time": r[0].isoformat(), "interval_s": r[1], "laeq": r[2], "lmax": r[3], "limit": r[4], "night": r[5]} for r in rows
+            ],
+        })
+
+
+class UnitGeoJSONView(generics.ListAPIView):
+    """Latest positions of units and sensors as GeoJSON (the live map's first paint)."""
+
+    pagination_class = GeoJSONPagination
+
+    @extend_schema(parameters=[OpenApiParameter("bbox", str), OpenApiParameter("kind", str)], responses=OpenApiTypes.OBJECT)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.unit_list_for_user(user=self.request.user, bbox=parse_bbox(params.get("bbox")), kinds=params.getlist("kind") or None)
+
+    def get_serializer(self, *args, **kwargs):
+        from apps.devices.events import sensor_payload
+        from apps.gbcp.api.views import _FeatureListSerializer
+
+        return _FeatureListSerializer(*args, to_feature=lambda s: feature(s.point, sensor_payload(s.device, s), id=s.device_id), **kwargs)
+
+
+class AlarmListView(generics.ListAPIView):
+    serializer_class = AlarmSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("state", str, description="raised, acknowledged, cleared or active"), OpenApiParameter("kind", str), OpenApiParameter("device", int)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        device = params.get("device")
+        if device and not device.isdigit():
+            raise serializers.ValidationError({"device": _("A device id is a number.")})
+        return selectors.alarm_list_for_user(user=self.request.user, state=params.get("state"), kind=params.get("kind"), device_id=device)
+
+
+class AlarmDetailView(APIView):
+    @extend_schema(responses=AlarmSerializer)
+    def get(self, request, pk):
+        return Response(AlarmSerializer(selectors.alarm_get_for_user(user=request.user, id=pk), context={"request": request}).data)
+
+
+class AlarmAcknowledgeView(APIView):
+    @extend_schema(request=None, responses=AlarmSerializer)
+    def post(self, request, pk):
+        alarm = services.alarm_acknowledge(user=request.user, alarm=selectors.alarm_get_for_user(user=request.user, id=pk))
+        return Response(AlarmSerializer(alarm, context={"request": request}).data)
+
+
+class AlarmClearView(APIView):
+    @extend_schema(request=AlarmClearSerializer, responses=AlarmSerializer)
+    def post(self, request, pk):
+        serializer = AlarmClearSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        alarm = selectors.alarm_get_for_user(user=request.user, id=pk)
+        alarm = services.alarm_clear(user=request.user, alarm=alarm, reason=serializer.validated_data.get("reason", ""))
+        return Response(AlarmSerializer(alarm, context={"request": request}).data)

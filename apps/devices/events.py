@@ -1,0 +1,101 @@
+"""Real-time payloads of devices: unit positions for the live map and alarm events, sent after commit."""
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.realtime import groups
+from apps.realtime.events import publish
+from apps.realtime.models import Notification
+
+MAP_EVERYTHING_GROUP = "map.region.all"
+
+
+def map_groups_for_code(code: str) -> list[str]:
+    """The live-map groups that hold a region code; separate from the notification groups so positions never toast."""
+    return ["map." + g for g in groups.region_groups_for_code(code)] + [MAP_EVERYTHING_GROUP]
+
+
+def map_group(prefix: str) -> str:
+    return "map." + groups.region_group(prefix)
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def unit_payload(device, status) -> dict:
+    point = status.point if status is not None else None
+    return {
+        "id": device.pk,
+        "code": device.code,
+        "name": device.name,
+        "kind": device.kind,
+        "plate": device.vehicle_plate,
+        "lat": round(point.y, 7) if point else None,
+        "lon": round(point.x, 7) if point else None,
+        "at": _iso(status.position_at) if status else None,
+        "speed_kmh": status.speed_kmh if status else None,
+        "bearing": status.bearing if status else None,
+        "battery": status.battery if status else None,
+    }
+
+
+def sensor_payload(device, status) -> dict:
+    payload = unit_payload(device, status)
+    payload.update({"laeq": status.laeq if status else None, "window_leq": status.window_leq if status else None, "noise_at": _iso(status.noise_at) if status else None})
+    return payload
+
+
+def alarm_payload(alarm) -> dict:
+    return {
+        "id": alarm.pk,
+        "kind": alarm.kind,
+        "state": alarm.state,
+        "severity": alarm.severity,
+        "message": alarm.message,
+        "device": {"id": alarm.device_id, "code": alarm.device.code, "name": alarm.device.name},
+        "region": alarm.region.code,
+        "lat": round(alarm.point.y, 7) if alarm.point else None,
+        "lon": round(alarm.point.x, 7) if alarm.point else None,
+        "started_at": _iso(alarm.started_at),
+        "raised_at": _iso(alarm.raised_at),
+        "last_seen_at": _iso(alarm.last_seen_at),
+        "task_id": alarm.task_id,
+        "details": alarm.details,
+    }
+
+
+def _send_after_commit(group_names, message):
+    def deliver():
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        send = async_to_sync(layer.group_send)
+        for name in group_names:
+            send(name, message)
+
+    transaction.on_commit(deliver)
+
+
+def unit_moved(*, device, status, region_code):
+    """A unit's latest position to the live maps of every jurisdiction that holds it (one message per batch)."""
+    _send_after_commit(map_groups_for_code(region_code), {"type": "map.unit", "unit": unit_payload(device, status)})
+
+
+def alarm_changed(*, alarm, event: str):
+    """Raised, acknowledged and cleared go to the notification groups too; a mere update only to the live maps."""
+    payload = alarm_payload(alarm)
+    if event == "alarm.updated":
+        _send_after_commit(map_groups_for_code(alarm.region.code), {"type": "map.alarm", "event": event, "alarm": payload})
+        return
+    titles = {
+        "alarm.raised": _("Alarm: %(message)s") % {"message": alarm.message},
+        "alarm.acknowledged": _("Alarm acknowledged: %(message)s") % {"message": alarm.message},
+        "alarm.cleared": _("Alarm cleared: %(message)s") % {"message": alarm.message},
+    }
+    level = Notification.Level.URGENT if event == "alarm.raised" and alarm.severity >= 3 else Notification.Level.WARNING
+    publish(
+        event=event, payload=payload, region_code=alarm.region.code, persist=False,
+        title=titles.get(event, event), body=alarm.device.name, level=level, link="/devices/map/",
+    )

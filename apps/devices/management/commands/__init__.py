@@ -1,0 +1,1 @@
+"""Commands: MQTT ingestion, sweeps and pruning of old raw points."""

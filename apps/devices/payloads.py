@@ -1,0 +1,203 @@
+"""Parsing and validating device payloads (HTTP and MQTT alike): plain loops, because batches are large."""
+import datetime as dt
+import math
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+KNOT_KMH = 1.852
+MPS_KMH = 3.6
+# Beyond these a value is a broken sensor or a forged payload, not a reading.
+RANGES = {
+    "lat": (-90.0, 90.0),
+    "lon": (-180.0, 180.0),
+    "speed": (0.0, 600.0),
+    "bearing": (0.0, 360.0),
+    "altitude": (-500.0, 10000.0),
+    "accuracy": (0.0, 100000.0),
+    "battery": (0.0, 100.0),
+    "laeq": (0.0, 150.0),
+    "lmax": (0.0, 160.0),
+    "interval_s": (1, 3600),
+}
+
+
+class PayloadError(Exception):
+    """A reading that cannot be stored; ``index`` is its position in the batch."""
+
+    def __init__(self, message, *, field=None, index=None):
+        super().__init__(str(message))
+        self.message, self.field, self.index = message, field, index
+
+    def details(self):
+        details = {"reason": str(self.message)}
+        if self.index is not None:
+            details["index"] = self.index
+        if self.field:
+            details["field"] = self.field
+        return details
+
+
+def _number(value, field, required=False):
+    if value is None or value == "":
+        if required:
+            raise PayloadError(_("This value is required."), field=field)
+        return None
+    if isinstance(value, bool):
+        raise PayloadError(_("A number is required."), field=field)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise PayloadError(_("A number is required."), field=field) from None
+    if math.isnan(number) or math.isinf(number):
+        raise PayloadError(_("A finite number is required."), field=field)
+    low, high = RANGES[field] if field in RANGES else (None, None)
+    if low is not None and not low <= number <= high:
+        raise PayloadError(_("The value %(value)s is outside %(low)s to %(high)s.") % {"value": value, "low": low, "high": high}, field=field)
+    return number
+
+
+def parse_time(value, field="timestamp", now=None) -> dt.datetime:
+    """Unix seconds, unix milliseconds or ISO 8601 (no offset means UTC, as the Traccar client sends)."""
+    if value is None or value == "":
+        raise PayloadError(_("This value is required."), field=field)
+    when = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        text = str(value).strip()
+        try:
+            number = float(text)
+        except ValueError:
+            number = None
+            try:
+                when = dt.datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+            except ValueError:
+                raise PayloadError(_("Give the time as unix seconds, milliseconds or ISO 8601."), field=field) from None
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=dt.timezone.utc)
+    if when is None:
+        if math.isnan(number) or math.isinf(number) or number < 0:
+            raise PayloadError(_("Give the time as unix seconds, milliseconds or ISO 8601."), field=field)
+        # Ten digits of seconds run out in 2286; anything larger is milliseconds.
+        if number >= 1e11:
+            number /= 1000.0
+        try:
+            when = dt.datetime.fromtimestamp(number, tz=dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise PayloadError(_("The time is out of range."), field=field) from None
+    now = now or timezone.now()
+    if when > now + dt.timedelta(seconds=settings.DEVICE_MAX_FUTURE_S):
+        raise PayloadError(_("The time lies in the future."), field=field)
+    if when < now - dt.timedelta(days=settings.DEVICE_RETENTION_DAYS):
+        raise PayloadError(_("The time is older than the retention period."), field=field)
+    return when.astimezone(dt.timezone.utc)
+
+
+def parse_position(data, now=None, speed_factor=1.0):
+    """One point of a batch: a dict with time, lat, lon and optional speed (km/h), bearing, altitude, accuracy, battery."""
+    if not isinstance(data, dict):
+        raise PayloadError(_("Each point must be an object."))
+    when = parse_time(data.get("time", data.get("timestamp")), "time", now)
+    lat = _number(data.get("lat"), "lat", required=True)
+    lon = _number(data.get("lon"), "lon", required=True)
+    speed = data.get("speed")
+    if speed not in (None, ""):
+        speed = _number(speed, "speed")
+        speed = speed * speed_factor
+        if speed > RANGES["speed"][1]:
+            raise PayloadError(_("The speed is not plausible."), field="speed")
+    else:
+        speed = None
+    return (
+        when, lat, lon, speed,
+        _number(data.get("bearing"), "bearing"),
+        _number(data.get("altitude"), "altitude"),
+        _number(data.get("accuracy"), "accuracy"),
+        _number(data.get("battery"), "battery"),
+    )
+
+
+def parse_noise(data, now=None):
+    """One noise reading: time (end of the interval), interval_s, laeq and optional lmax."""
+    if not isinstance(data, dict):
+        raise PayloadError(_("Each reading must be an object."))
+    when = parse_time(data.get("time", data.get("timestamp")), "time", now)
+    interval = _number(data.get("interval_s", 60), "interval_s", required=True)
+    if interval != int(interval):
+        raise PayloadError(_("The interval is a whole number of seconds."), field="interval_s")
+    laeq = _number(data.get("laeq"), "laeq", required=True)
+    lmax = _number(data.get("lmax"), "lmax")
+    # The maximum of an interval can never be below its energy average.
+    if lmax is not None and lmax + 0.5 < laeq:
+        raise PayloadError(_("Lmax cannot be below LAeq."), field="lmax")
+    return when, int(interval), laeq, lmax
+
+
+def parse_batch(items, parse_one, *, max_items=None, now=None):
+    """Every item or none: the first bad item refuses the whole batch, naming its index."""
+    max_items = max_items or settings.DEVICE_MAX_BATCH
+    if not isinstance(items, list) or not items:
+        raise PayloadError(_("Send a non-empty list."))
+    if len(items) > max_items:
+        raise PayloadError(_("At most %(n)d items per request.") % {"n": max_items})
+    now = now or timezone.now()
+    parsed = []
+    for index, item in enumerate(items):
+        try:
+            parsed.append(parse_one(item, now=now))
+        except PayloadError as exc:
+            exc.index = index
+            raise
+    return parsed
+
+
+def _first(params, *names):
+    for name in names:
+        value = params.get(name)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def parse_osmand(params, body=None):
+    """The OsmAnd protocol as the Traccar client sends it: query or form fields, or the JSON body of newer clients.
+
+    Returns (device code, parsed position). Speed is in knots in the classic
+    form and metres per second in the JSON form (as the Traccar server reads them).
+    """
+    if isinstance(body, dict) and isinstance(body.get("location"), dict):
+        location = body["location"]
+        coords = location.get("coords") or {}
+        battery = location.get("battery") or {}
+        level = battery.get("level")
+        point = {
+            "time": location.get("timestamp"),
+            "lat": coords.get("latitude"),
+            "lon": coords.get("longitude"),
+            "speed": coords.get("speed") if (coords.get("speed") or 0) >= 0 else None,
+            "bearing": coords.get("heading") if (coords.get("heading") or 0) >= 0 else None,
+            "altitude": coords.get("altitude"),
+            "accuracy": coords.get("accuracy"),
+            # The JSON client reports 0..1; -1 when unknown.
+            "battery": level * 100 if isinstance(level, (int, float)) and 0 <= level <= 1 else None,
+        }
+        code = body.get("device_id") or _first(params, "id", "deviceid")
+        return (str(code or "").strip().upper(), parse_position(point, speed_factor=MPS_KMH))
+    lat, lon = _first(params, "lat", "latitude"), _first(params, "lon", "longitude")
+    location = params.get("location")
+    if (lat is None or lon is None) and location and "," in location:
+        lat, lon = location.split(",", 1)
+    point = {
+        "time": _first(params, "timestamp", "time"),
+        "lat": lat,
+        "lon": lon,
+        "speed": params.get("speed"),
+        "bearing": _first(params, "bearing", "heading"),
+        "altitude": params.get("altitude"),
+        "accuracy": _first(params, "accuracy", "hdop"),
+        "battery": _first(params, "batt", "battery"),
+    }
+    code = _first(params, "id", "deviceid")
+    return (str(code or "").strip().upper(), parse_position(point, speed_factor=KNOT_KMH))

@@ -1,0 +1,131 @@
+"""Read-only helpers of the dispatch staff pages, layered on apps.dispatch.selectors (jurisdiction stays there)."""
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from apps.accounts.jurisdiction import covers_code
+from apps.accounts.models import Role
+from apps.dispatch import selectors
+from apps.dispatch.models import DuplicateCandidate, Status, Task
+from apps.gbcp.models import Category, Organization
+
+HANDLER_ROLES = (Role.SQUAD_LEADER, Role.OFFICER)
+
+
+def queue_for_user(*, user, status=None, source=None, alert=None, category=None, q=None):
+    """The intake queue: open tasks unless a status is asked for, new ones first, with their pending suggestion count."""
+    qs = selectors.task_list_for_user(
+        user=user, status=status or None, open_only=not status, source=source or None, alert=alert or None,
+        category=category or None, q=q or None,
+    )
+    # A subquery, not a JOIN + GROUP BY, so the geometry column never lands in a GROUP BY.
+    pending = (
+        DuplicateCandidate.objects.filter(task=OuterRef("pk"), decision=DuplicateCandidate.Decision.SUGGESTED)
+        .order_by().values("task").annotate(n=Count("pk")).values("n")
+    )
+    return qs.annotate(
+        suggestion_count=Coalesce(Subquery(pending, output_field=IntegerField()), Value(0)),
+        new_first=Case(When(status=Status.NEW, then=Value(0)), default=Value(1), output_field=IntegerField()),
+    ).order_by("new_first", "-received_at", "-id")
+
+
+def overdue_board_for_user(*, user, limit=500):
+    """Open tasks with a yellow or red alert, oldest first, grouped by handling organisation."""
+    qs = selectors.task_list_for_user(user=user, open_only=True).filter(alert__in=[Task.Alert.RED, Task.Alert.YELLOW])
+    tasks = list(qs.order_by("received_at", "id")[:limit])
+    groups = {}
+    for task in tasks:
+        group = groups.setdefault(task.organization_id, {"organization": task.organization, "tasks": [], "red": 0, "yellow": 0})
+        group["tasks"].append(task)
+        group[task.alert] += 1
+    # The organisation with the oldest waiting task comes first (dict keeps insertion order).
+    return list(groups.values()), len(tasks)
+
+
+def tasks_geojson(tasks, link=lambda t: f"/dispatch/tasks/{t.pk}/"):
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature", "id": t.pk,
+                "geometry": {"type": "Point", "coordinates": [round(t.point.x, 6), round(t.point.y, 6)]},
+                "properties": {
+                    "number": t.number, "status": t.get_status_display(), "alert": t.alert,
+                    "category": t.category.name if t.category_id else "", "url": link(t),
+                },
+            }
+            for t in tasks if t.point is not None
+        ],
+    }
+
+
+def leaf_categories(*, public_only=False):
+    qs = Category.objects.filter(is_active=True).exclude(deadline_unit="")
+    if public_only:
+        qs = qs.filter(is_public=True)
+    return qs.order_by("code")
+
+
+def district_code(task) -> str:
+    return (task.region_code or "")[:6]
+
+
+def dispatch_organizations(task):
+    """Where a dispatcher may send the task by hand: teams, street offices and departments of its district."""
+    qs = Organization.objects.filter(is_active=True).select_related("region").order_by("region__code", "level", "name")
+    code = district_code(task)
+    if code:
+        qs = qs.filter(region__code__startswith=code)
+    return qs.exclude(kind__in=[Organization.Kind.HOTLINE_CENTRE])
+
+
+def whistle_departments(task):
+    """Functional departments and street offices of the task's district."""
+    return (
+        Organization.objects.filter(
+            is_active=True, region__code__startswith=district_code(task) or settings.CITY_REGION_CODE[:4],
+            kind__in=[Organization.Kind.FUNCTIONAL_DEPARTMENT, Organization.Kind.STREET_OFFICE],
+        )
+        .select_related("region").order_by("kind", "region__code", "name")
+    )
+
+
+def flow_steps(task):
+    from viewflow.workflow.models import Task as FlowTask
+
+    if task.process_id is None:
+        return []
+    return list(FlowTask.objects.filter(process_id=task.process_id).select_related("owner").order_by("created", "id"))
+
+
+def open_step_names(steps) -> set:
+    from viewflow.workflow.status import STATUS
+
+    return {s.flow_task.name for s in steps if s.status in (STATUS.NEW, STATUS.ASSIGNED)}
+
+
+# --- who may do what (mirrors the services' rules, so forms show only where they can succeed) ---
+
+def is_dispatcher_for(user, task) -> bool:
+    return user.is_superuser or (user.has_role(Role.DISPATCHER) and covers_code(user, task.region_code or settings.CITY_REGION_CODE[:4]))
+
+
+def is_handler_for(user, task, roles=HANDLER_ROLES) -> bool:
+    return user.is_superuser or any(m.organization_id == task.organization_id and m.role in roles for m in user._memberships())
+
+
+def street_office_for(user, task):
+    return next(
+        (m.organization for m in user._memberships()
+         if m.organization.kind == Organization.Kind.STREET_OFFICE and (task.region_code or "").startswith(m.organization.region.code)),
+        None,
+    )
+
+
+def summons_lateness(summons, now=None):
+    """Minutes late: recorded when reported in, running while still waiting past the due time."""
+    if summons.reported_at is not None:
+        return summons.late_minutes or 0
+    now = now or timezone.now()
+    return max(int((now - summons.due_at).total_seconds() // 60), 0)

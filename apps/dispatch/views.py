@@ -1,0 +1,227 @@
+"""Staff pages of the task centre: intake queue, task page with its action forms, overdue board."""
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import Role
+from apps.dispatch import forms, selectors, selectors_ui, services
+from apps.dispatch.models import Deferral, DuplicateCandidate, Status, WhistleSummons
+from apps.gbcp.errors import ApplicationError, NotFound
+from apps.gbcp.masking import clearance_for
+
+PAGE_SIZE = 25
+
+
+def _task_or_404(user, pk):
+    try:
+        return selectors.task_get_for_user(user=user, id=pk)
+    except NotFound:
+        raise Http404
+
+
+def _map_context():
+    return {"tiles_url": settings.MAP_TILES_URL, "tiles_attribution": settings.MAP_TILES_ATTRIBUTION}
+
+
+@login_required
+def queue(request):
+    form = forms.QueueFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors_ui.queue_for_user(user=request.user, **filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    tasks = list(page.object_list)
+    return render(request, "dispatch/queue.html", {
+        "form": form, "page": page, "tasks": tasks,
+        "geojson": selectors_ui.tasks_geojson(tasks), **_map_context(),
+    })
+
+
+@login_required
+def overdue(request):
+    groups, total = selectors_ui.overdue_board_for_user(user=request.user)
+    return render(request, "dispatch/overdue.html", {"groups": groups, "total": total})
+
+
+def _history_rows(task, limit=30):
+    records = list(task.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    rows = []
+    for newer, older in zip(records, records[1:] + [None]):
+        if len(rows) == limit:
+            break
+        changed = []
+        if older is not None:
+            changed = [task._meta.get_field(c.field).verbose_name for c in newer.diff_against(older).changes if c.field != "updated_at"]
+        rows.append({"record": newer, "changed": changed})
+    return rows
+
+
+def _available_actions(user, task, open_steps):
+    dispatcher = selectors_ui.is_dispatcher_for(user, task)
+    handler = selectors_ui.is_handler_for(user, task)
+    handling = task.status in (Status.ACCEPTED, Status.IN_PROGRESS)
+    return {
+        "category": dispatcher and task.status == Status.NEW,
+        "dispatch": dispatcher and "dispatch" in open_steps,
+        "accept": handler and "accept" in open_steps,
+        "arrive": handler and task.status == Status.ACCEPTED,
+        "feedback": handler and handling and "handle" in open_steps,
+        "defer": handler and handling,
+        "write_off": handler and task.status == Status.DEFERRED,
+        "approve_deferral": user.has_role(Role.LEADER) or selectors_ui.is_handler_for(user, task, roles=(Role.SQUAD_LEADER,)),
+        "verify": dispatcher and "verify" in open_steps,
+        "whistle": task.is_open and selectors_ui.street_office_for(user, task) is not None,
+        "decide": dispatcher and task.status == Status.NEW,
+    }
+
+
+@login_required
+def task_detail(request, pk):
+    task = _task_or_404(request.user, pk)
+    steps = selectors_ui.flow_steps(task)
+    can = _available_actions(request.user, task, selectors_ui.open_step_names(steps))
+    whistles = list(task.whistles.select_related("street_office", "blown_by").prefetch_related(
+        Prefetch("summonses", queryset=WhistleSummons.objects.select_related("department", "reported_by").order_by("department__name"))
+    ).order_by("-blown_at"))
+    my_orgs = {m.organization_id for m in request.user._memberships()}
+    for whistle in whistles:
+        for summons in whistle.summonses.all():
+            summons.lateness = selectors_ui.summons_lateness(summons)
+            summons.can_report_in = summons.reported_at is None and (request.user.is_superuser or summons.department_id in my_orgs)
+    action_forms = {
+        "category": forms.CategoryForm(initial={"category": task.category_id}) if can["category"] else None,
+        "dispatch": forms.DispatchForm(task=task) if can["dispatch"] else None,
+        "return": forms.ReasonForm() if can["accept"] else None,
+        "feedback": forms.FeedbackForm() if can["feedback"] else None,
+        "verify": forms.VerifyForm(initial={"decision": "approve"}) if can["verify"] else None,
+        "defer": forms.DeferForm() if can["defer"] else None,
+        "whistle": forms.WhistleForm(task=task) if can["whistle"] else None,
+    }
+    point = selectors_ui.tasks_geojson([task])
+    return render(request, "dispatch/task_detail.html", {
+        "task": task, "can": can, "action_forms": action_forms, "steps": steps,
+        "suggestions": list(selectors.suggestions_for_task(task=task).select_related("candidate__category")),
+        "merged_reports": list(task.duplicates.select_related("category").order_by("received_at", "id")),
+        "logs": list(task.logs.select_related("actor")),
+        "whistles": whistles,
+        "deferrals": list(task.deferrals.select_related("requested_by", "approved_by", "written_off_by").order_by("-created_at")),
+        "history": _history_rows(task),
+        "clearance": clearance_for(request.user),
+        "geojson": point, **_map_context(),
+    })
+
+
+# --- actions: each validates its small form, calls one service, and returns to the task page ---
+
+def _set_category(request, task, data):
+    services.task_set_category(user=request.user, task=task, category=data["category"])
+    return _("Category set; route and deadline updated.")
+
+
+def _dispatch(request, task, data):
+    services.task_dispatch(user=request.user, task=task, organization=data.get("organization"), note=data.get("note", ""))
+    return _("Task dispatched.")
+
+
+def _accept(request, task, data):
+    services.task_accept(user=request.user, task=task)
+    return _("Task accepted.")
+
+
+def _return(request, task, data):
+    services.task_return(user=request.user, task=task, reason=data["reason"])
+    return _("Task returned to the dispatcher.")
+
+
+def _arrive(request, task, data):
+    services.task_arrive(user=request.user, task=task)
+    return _("Arrival on site recorded.")
+
+
+def _feedback(request, task, data):
+    services.task_feedback(user=request.user, task=task, result=data["result"], solved=data["solved"])
+    return _("Result reported; the task awaits verification.")
+
+
+def _verify(request, task, data):
+    approved = data["decision"] == "approve"
+    services.task_verify(user=request.user, task=task, approved=approved, reason=data.get("reason", ""), satisfied=data.get("satisfied"))
+    return _("Task closed.") if approved else _("Task sent back for handling.")
+
+
+def _defer(request, task, data):
+    services.task_defer(user=request.user, task=task, plan=data["plan"], target_date=data["target_date"])
+    return _("Task put on the ledger.")
+
+
+def _approve_deferral(request, task, data):
+    deferral = get_object_or_404(Deferral, pk=data["deferral"], task=task)
+    services.deferral_approve(user=request.user, deferral=deferral)
+    return _("Deferral approved.")
+
+
+def _write_off(request, task, data):
+    deferral = get_object_or_404(Deferral, pk=data["deferral"], task=task)
+    services.deferral_write_off(user=request.user, deferral=deferral, result=data["result"])
+    return _("Written off; the task awaits verification.")
+
+
+def _whistle(request, task, data):
+    services.whistle_blow(user=request.user, task=task, departments=data["departments"], reason=data["reason"], minutes=data.get("minutes"))
+    return _("Whistle blown; the departments have been summoned.")
+
+
+def _report_in(request, task, data):
+    summons = get_object_or_404(WhistleSummons, pk=data["summons"], whistle__task=task)
+    services.summons_report_in(user=request.user, summons=summons)
+    return _("Reported in.")
+
+
+def _decide(request, task, data):
+    candidate = get_object_or_404(DuplicateCandidate, pk=data["candidate"], task=task)
+    services.duplicate_decide(user=request.user, candidate=candidate, merge=data["merge"])
+    return _("Merged into %(number)s.") % {"number": candidate.candidate.number} if data["merge"] else _("Kept as a separate task.")
+
+
+ACTIONS = {
+    "category": (forms.CategoryForm, _set_category),
+    "dispatch": (forms.DispatchForm, _dispatch),
+    "accept": (forms.EmptyForm, _accept),
+    "return": (forms.ReasonForm, _return),
+    "arrive": (forms.EmptyForm, _arrive),
+    "feedback": (forms.FeedbackForm, _feedback),
+    "verify": (forms.VerifyForm, _verify),
+    "defer": (forms.DeferForm, _defer),
+    "approve-deferral": (forms.DeferralForm, _approve_deferral),
+    "write-off": (forms.WriteOffForm, _write_off),
+    "whistle": (forms.WhistleForm, _whistle),
+    "report-in": (forms.SummonsForm, _report_in),
+    "decide": (forms.DuplicateDecisionForm, _decide),
+}
+
+
+@login_required
+@require_POST
+def task_action(request, pk, action):
+    if action not in ACTIONS:
+        raise Http404
+    task = _task_or_404(request.user, pk)
+    form_class, handler = ACTIONS[action]
+    form = form_class(request.POST, task=task)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+    else:
+        try:
+            messages.success(request, handler(request, task, form.cleaned_data))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return redirect("dispatch-task-detail", pk=task.pk)
+

@@ -1,0 +1,121 @@
+"""Public pages of the citizen portal: report a problem on a map, follow it by its tracking code."""
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from apps.dispatch import selectors
+from apps.dispatch.models import Status
+from apps.gbcp.errors import ApplicationError, NotFound
+from apps.gbcp.models import Region
+from apps.portal import services
+from apps.portal.forms import ReportForm
+
+# 城市管理七步闭环: 信息采集 → 案卷建立 → 任务派遣 → 任务处理 → 处理反馈 → 核查结案 → 综合评价
+LOOP_STEPS = [
+    gettext_lazy("Information collection"),
+    gettext_lazy("Case filing"),
+    gettext_lazy("Task dispatch"),
+    gettext_lazy("Handling"),
+    gettext_lazy("Handling feedback"),
+    gettext_lazy("Verification and closing"),
+    gettext_lazy("Evaluation"),
+]
+# How many steps of the loop a status has completed.
+STEPS_DONE = {
+    Status.NEW: 2, Status.DISPATCHED: 3, Status.ACCEPTED: 3, Status.IN_PROGRESS: 3, Status.DEFERRED: 3,
+    Status.FEEDBACK: 5, Status.CLOSED: 6,
+}
+OUTLINES_CACHE_KEY = "portal:district-outlines:v1"
+
+
+def client_ip(request) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites REMOTE_ADDR.
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def district_outlines():
+    """Simplified district boundaries, so the map is usable with no base tiles at all."""
+    data = cache.get(OUTLINES_CACHE_KEY)
+    if data is None:
+        features = [
+            {"type": "Feature", "properties": {"name": r.name},
+             "geometry": json.loads(r.boundary.simplify(0.002, preserve_topology=True).geojson)}
+            for r in Region.objects.filter(level=Region.Level.DISTRICT).exclude(boundary=None).only("name", "boundary")
+        ]
+        data = {"type": "FeatureCollection", "features": features}
+        cache.set(OUTLINES_CACHE_KEY, data, 24 * 3600)
+    return data
+
+
+def _rate_limited(request):
+    return render(request, "portal/rate_limited.html", {"limit": settings.CITIZEN_REPORTS_PER_HOUR}, status=429)
+
+
+def report(request):
+    if request.method == "POST":
+        ip = client_ip(request)
+        if services.report_rate_exceeded(ip=ip):
+            return _rate_limited(request)
+        form = ReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.citizen_report_submit(
+                    user=request.user, lat=data["lat"], lon=data["lon"], description=data["description"],
+                    category=data["category"], reporter_name=data["reporter_name"], reporter_phone=data["reporter_phone"],
+                    photos=data["photos"],
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                services.report_rate_count(ip=ip)
+                messages.success(request, _("Thank you. Your report has been received."))
+                return redirect("portal-track", code=result.report.tracking_code)
+    else:
+        form = ReportForm()
+    return render(request, "portal/report.html", {
+        "form": form, "outlines": district_outlines(),
+        "tiles_url": settings.MAP_TILES_URL, "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+    })
+
+
+def _progress(task):
+    done = STEPS_DONE.get(task.status, 0)
+    if task.status == Status.CLOSED and task.satisfied is not None:
+        done = 7
+    return [{"label": label, "state": "done" if i < done else ("current" if i == done else "todo")} for i, label in enumerate(LOOP_STEPS)]
+
+
+@never_cache
+def track(request, code):
+    try:
+        report = selectors.task_get_by_tracking_code(code=code)
+    except NotFound:
+        raise Http404
+    # A merged report follows the task that carries the problem; its text and reporter stay hidden.
+    task = report.master if report.master_id else report
+    return render(request, "portal/track.html", {
+        "report": report, "task": task, "merged": report.master_id is not None,
+        "steps": _progress(task), "closed": task.status == Status.CLOSED,
+    })
+
+
+@never_cache
+def track_lookup(request):
+    code = (request.GET.get("code") or "").strip().upper()
+    error = None
+    if code:
+        try:
+            selectors.task_get_by_tracking_code(code=code)
+        except NotFound:
+            error = _("No report has this tracking code. Check it and try again.")
+        else:
+            return redirect("portal-track", code=code)
+    return render(request, "portal/track_lookup.html", {"code": code, "error": error}, status=404 if error else 200)
