@@ -89,7 +89,7 @@ class Task(models.Model):
 
     class Alert(models.TextChoices):
         NONE = "", _("on time")
-        YELLOW = "yellow", _("yellow: 80% of the time used")
+        YELLOW = "yellow", _("yellow: four fifths of the time used")
         RED = "red", _("red: overdue")
 
     number = models.CharField(_("task number"), max_length=20, unique=True)
