@@ -35,8 +35,8 @@ class TaskFlow(flow.Flow):
     def start_process(self, activation, task):
         activation.process.artifact = task
         activation.process.save()
-        task.process = activation.process
-        task.save(update_fields=["process"])
+        # The link to the process is bookkeeping, not a change of the task worth a history record.
+        type(task).objects.filter(pk=task.pk).update(process=activation.process)
         return activation.process
 
     def is_accepted(self, activation):

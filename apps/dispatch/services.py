@@ -50,12 +50,19 @@ class IntakeResult:
 # --- helpers --------------------------------------------------------------------------
 
 def _next_number(now) -> str:
+    """T + date + a per-day sequence, taken in one statement (UPDATE … RETURNING) under the row lock."""
+    from django.db import connection
+
     key = f"T{timezone.localtime(now):%Y%m%d}"
-    with transaction.atomic():
-        seq, _created = NumberSequence.objects.select_for_update().get_or_create(key=key)
-        seq.last += 1
-        seq.save(update_fields=["last"])
-    return f"{key}{seq.last:06d}"
+    table = NumberSequence._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE key = %s RETURNING last", [key])
+        row = cursor.fetchone()
+        if row is None:
+            NumberSequence.objects.get_or_create(key=key)
+            cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE key = %s RETURNING last", [key])
+            row = cursor.fetchone()
+    return f"{key}{row[0]:06d}"
 
 
 def _tracking_code() -> str:
@@ -128,34 +135,39 @@ def task_intake(*, user, source, description, point, address="", category=None, 
         if category is None:
             category, confidence, method = _classify(description)
         chosen = routing.route(location, category)
+        # Dedup before the row exists: a merged report is stored merged, in one insert.
+        rule, scored = dedup.find_duplicates(
+            point=point, text=description, received_at=received_at, category=category, reporter_phone=reporter_phone
+        )
+        best = scored[0] if scored else None
+        master = None
+        if best is not None and best.score >= rule.merge_threshold:
+            master = Task.objects.select_related("category", "organization").get(pk=best.candidate.pk)
         task = Task.objects.create(
             number=_next_number(received_at), tracking_code=_tracking_code(), source=source, external_ref=external_ref or "",
             partner=partner, category=category, category_confidence=confidence, category_method=method or "",
             description=description, point=point, address=address,
             region=location.region if location else None, region_code=location.region.code if location else "",
-            grid=location.grid if location else None, place=place, organization=chosen.organization, route_reason=chosen.reason,
+            grid=location.grid if location else None, place=place,
+            organization=master.organization if master else chosen.organization, route_reason=chosen.reason,
             reporter_name=reporter_name, reporter_phone=reporter_phone,
             reporter_user=user if (user is not None and getattr(user, "pk", None) and source == Source.CITIZEN) else None,
             priority=priority or Task.Priority.NORMAL, received_at=received_at,
-            deadline=_deadline(category, received_at, external_deadline), external_deadline=external_deadline,
+            deadline=master.deadline if master else _deadline(category, received_at, external_deadline), external_deadline=external_deadline,
+            master=master, status=Status.MERGED if master else Status.NEW,
         )
         _log(task, "intake", user, source=source, route=chosen.reason)
-        rule, scored = dedup.find_duplicates(
-            point=point, text=description, received_at=received_at, category=category, reporter_phone=reporter_phone, exclude_id=task.pk
-        )
-        best = scored[0] if scored else None
-        if best is not None and best.score >= rule.merge_threshold:
-            master = best.candidate
+        if master is not None:
             DuplicateCandidate.objects.create(task=task, candidate=master, score=best.score, parts=best.parts, decision=DuplicateCandidate.Decision.MERGED)
-            _merge(task=task, master=master, user=user, score=best.score)
-            return IntakeResult(task=Task.objects.get(pk=master.pk), report=task, merged=True, suggestions=[])
+            _after_merge(task=task, master=master, user=user, score=best.score)
+            master.refresh_from_db(fields=["duplicate_count"])
+            return IntakeResult(task=master, report=task, merged=True, suggestions=[])
         DuplicateCandidate.objects.bulk_create(
             [DuplicateCandidate(task=task, candidate=s.candidate, score=s.score, parts=s.parts, decision=DuplicateCandidate.Decision.SUGGESTED) for s in scored]
         )
         from apps.dispatch.flows import TaskFlow
 
-        TaskFlow.start.run(task=task)
-        task.refresh_from_db()
+        task.process = TaskFlow.start.run(task=task)
         if partner is not None and source == Source.HOTLINE:
             outbox_enqueue(task=task, kind=OutboxMessage.Kind.ACK)
         events.task_new(task)
@@ -163,11 +175,16 @@ def task_intake(*, user, source, description, point, address="", category=None, 
 
 
 def _merge(*, task, master, user, score=None):
+    """Merge an existing report into an open master (the dispatcher's decision)."""
     task.master = master
     task.status = Status.MERGED
     task.organization = master.organization
     task.deadline = master.deadline
     task.save(update_fields=["master", "status", "organization", "deadline", "updated_at"])
+    _after_merge(task=task, master=master, user=user, score=score)
+
+
+def _after_merge(*, task, master, user, score=None):
     Task.objects.filter(pk=master.pk).update(duplicate_count=F("duplicate_count") + 1)
     _log(task, "merged", user, master=master.number, score=score)
     _log(master, "duplicate_added", user, report=task.number, score=score)
