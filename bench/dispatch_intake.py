@@ -3,7 +3,7 @@ historical tasks on PostGIS. Usage (a migrated and seeded PostGIS database; it a
 
     DATABASE_URL=postgis://postgres@127.0.0.1:5432/cityenforce_bench .venv/bin/python bench/dispatch_intake.py [--sizes 10000,100000,1000000]
 
-Historical tasks are generated in the database with generate_series (90% closed, 10% open, spread over
+Historical tasks are generated in the database with generate_series (99% closed, 1% open, spread over
 two years and over the city's core), then ANALYZEd; each size is measured with 200 fresh reports.
 """
 import argparse
@@ -36,7 +36,7 @@ INSERT INTO dispatch_task (number, tracking_code, source, external_ref, category
 SELECT 'H' || lpad(g::text, 12, '0'), upper(substr(md5('t' || g::text), 1, 12)), 'hotline', '',
     (%(category_ids)s)[1 + (g %% %(n_categories)s)],
     '历史任务 ' || g, ST_SetSRID(ST_MakePoint(116.25 + random() * 0.35, 39.80 + random() * 0.25), 4326), '', '110101',
-    '', '', 2, CASE WHEN g %% 10 = 0 THEN 'dispatched' ELSE 'closed' END, '',
+    '', '', 2, CASE WHEN g %% 100 = 0 THEN 'dispatched' ELSE 'closed' END, '',
     now() - (random() * interval '730 days'), 0, '', now(), now(), '', ''
 FROM generate_series(%(start)s, %(stop)s) AS g
 """
