@@ -1,5 +1,6 @@
 """Admin of the task centre: tasks with map and history, dispatch rules per category, partners and their secrets."""
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -13,6 +14,7 @@ from apps.dispatch.models import (
     Partner,
     Task,
     TaskLog,
+    TaskPhoto,
     Whistle,
     WhistleSummons,
 )
@@ -28,6 +30,30 @@ class TaskLogInline(admin.TabularInline):
         return False
 
 
+class TaskPhotoInline(admin.TabularInline):
+    model = TaskPhoto
+    extra = 0
+    can_delete = False
+    fields = ["stage", "thumbnail", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="")
+    def thumbnail(self, obj):
+        return format_html('<img src="{}" style="height:48px">', obj.image.url) if obj.image else ""
+
+
+@admin.register(TaskPhoto)
+class TaskPhotoAdmin(admin.ModelAdmin):
+    list_display = ["task", "stage", "uploaded_by", "uploaded_at"]
+    list_filter = ["stage"]
+    search_fields = ["task__number", "task__tracking_code"]
+    raw_id_fields = ["task", "uploaded_by"]
+    date_hierarchy = "uploaded_at"
+
+
 @admin.register(Task)
 class TaskAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "source", "status", "alert", "category", "organization", "received_at", "deadline", "duplicate_count"]
@@ -35,7 +61,7 @@ class TaskAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     search_fields = ["number", "tracking_code", "description", "address", "external_ref"]
     list_select_related = ["category", "organization"]
     date_hierarchy = "received_at"
-    inlines = [TaskLogInline]
+    inlines = [TaskLogInline, TaskPhotoInline]
     # Workflow fields change only through the services (the dispatcher UI and API).
     readonly_fields = [f.name for f in Task._meta.fields if f.name not in {"description", "address", "priority"}]
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.dispatch import selectors_ui
 from apps.dispatch.models import Source, Status, Task
+from apps.gbcp.forms import MultiplePhotoField
 
 
 class QueueFilterForm(forms.Form):
@@ -54,6 +55,7 @@ class ReasonForm(EmptyForm):
 class FeedbackForm(EmptyForm):
     result = forms.CharField(label=_("Result"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     solved = forms.TypedChoiceField(label=_("Solved"), choices=[("yes", _("yes")), ("no", _("no"))], coerce=lambda v: v == "yes", initial="yes")
+    photos = MultiplePhotoField(max_photos=6, label=_("Photos (up to 6)"), required=False)
 
 
 class VerifyForm(EmptyForm):

@@ -1,6 +1,8 @@
 """Tasks from every channel, their duplicates, steps, whistles, deferrals, partners and the reply outbox."""
 import hashlib
+import os
 import secrets
+import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
@@ -294,3 +296,31 @@ class NumberSequence(models.Model):
 
     key = models.CharField(max_length=32, unique=True)
     last = models.PositiveIntegerField(default=0)
+
+
+def task_photo_path(instance, filename):
+    # A random name: the files are served from /media/ and must not be guessable.
+    ext = os.path.splitext(filename)[1].lower() or ".jpg"
+    return f"tasks/{instance.task.tracking_code}/{uuid.uuid4().hex}{ext}"
+
+
+class TaskPhoto(models.Model):
+    """A photo of the problem: from the report (citizen, officer) or with the feedback after handling."""
+
+    class Stage(models.TextChoices):
+        REPORT = "report", _("report")
+        FEEDBACK = "feedback", _("feedback")
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="photos")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    image = models.ImageField(_("image"), upload_to=task_photo_path)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task photo")
+        verbose_name_plural = _("task photos")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.image.name

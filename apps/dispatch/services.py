@@ -25,6 +25,7 @@ from apps.dispatch.models import (
     Status,
     Task,
     TaskLog,
+    TaskPhoto,
     Whistle,
     WhistleSummons,
 )
@@ -374,30 +375,94 @@ def task_arrive(*, user, task: Task, point=None) -> Task:
     return task
 
 
-@transaction.atomic
-def task_feedback(*, user, task: Task, result: str, solved: bool = True) -> Task:
-    """The officer reports the result; the task goes to verification."""
+def task_feedback(*, user, task: Task, result: str, solved: bool = True, photos=()) -> Task:
+    """The officer reports the result with photos; the task goes to verification.
+
+    Photos are checked first and stored last, and removed again if the change does not commit.
+    """
     from apps.dispatch.flows import TaskFlow
 
     if not (result or "").strip():
         raise ApplicationError(_("Describe the result."), code="result_required", details={"result": [_("This field is required.")]})
-    task = _locked(task.pk)
-    _require_member(user, task, [Role.SQUAD_LEADER, Role.OFFICER])
-    if task.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
-        raise ApplicationError(_("Feedback is only possible while the task is being handled."), code="illegal_step", status_code=409)
-    with acting_as(user):
-        def mutate():
-            task.status = Status.FEEDBACK
-            task.result, task.solved = result.strip(), solved
-            task.handled_at = timezone.now()
-            task.owner = task.owner or user
-            task.save()
-            _log(task, "feedback", user, reason=result.strip(), solved=solved)
+    photos = _checked_photos(photos)
+    stored = []
+    try:
+        with transaction.atomic():
+            task = _locked(task.pk)
+            _require_member(user, task, [Role.SQUAD_LEADER, Role.OFFICER])
+            if task.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
+                raise ApplicationError(_("Feedback is only possible while the task is being handled."), code="illegal_step", status_code=409)
+            with acting_as(user):
+                def mutate():
+                    task.status = Status.FEEDBACK
+                    task.result, task.solved = result.strip(), solved
+                    task.handled_at = timezone.now()
+                    task.owner = task.owner or user
+                    task.save()
+                    _log(task, "feedback", user, reason=result.strip(), solved=solved, photos=len(photos))
 
-        _complete_step(task, TaskFlow.handle, user, mutate)
-    if task.partner_id and task.source == Source.HOTLINE:
-        outbox_enqueue(task=task, kind=OutboxMessage.Kind.RESULT)
+                _complete_step(task, TaskFlow.handle, user, mutate)
+                _store_photos(user=user, task=task, photos=photos, stage=TaskPhoto.Stage.FEEDBACK, stored=stored)
+            if task.partner_id and task.source == Source.HOTLINE:
+                outbox_enqueue(task=task, kind=OutboxMessage.Kind.RESULT)
+    except BaseException:
+        _delete_files(stored)
+        raise
     return task
+
+
+# --- photos ---------------------------------------------------------------------------
+
+MAX_PHOTOS = 6
+
+
+def _checked_photos(photos):
+    from django.core.exceptions import ValidationError
+
+    from apps.gbcp.photos import check_photo
+
+    photos = [p for p in (photos or ()) if p]
+    if len(photos) > MAX_PHOTOS:
+        raise ApplicationError(_("At most %(n)d photos.") % {"n": MAX_PHOTOS}, code="too_many_photos")
+    checked = []
+    for i, upload in enumerate(photos):
+        try:
+            checked.append(check_photo(upload))
+        except ValidationError as exc:
+            raise ApplicationError(exc.messages[0], code=exc.code or "invalid_photo", details={"photos": {str(i): exc.messages}})
+    return checked
+
+
+def _store_photos(*, user, task, photos, stage, stored: list):
+    for upload in photos:
+        photo = TaskPhoto(task=task, stage=stage, uploaded_by=user if getattr(user, "pk", None) else None)
+        photo.image.save(upload.name, upload, save=False)
+        stored.append(photo.image.name)
+        photo.save()
+
+
+def _delete_files(names):
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            pass
+
+
+def task_intake_with_photos(*, photos=(), **intake) -> IntakeResult:
+    """Intake plus the report's photos, in one transaction; on any failure no task and no file remain."""
+    photos = _checked_photos(photos)
+    stored = []
+    try:
+        with transaction.atomic():
+            result = task_intake(**intake)
+            _store_photos(user=intake.get("user"), task=result.report, photos=photos, stage=TaskPhoto.Stage.REPORT, stored=stored)
+    except BaseException:
+        _delete_files(stored)
+        raise
+    return result
 
 
 @transaction.atomic

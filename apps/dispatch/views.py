@@ -144,7 +144,7 @@ def _arrive(request, task, data):
 
 
 def _feedback(request, task, data):
-    services.task_feedback(user=request.user, task=task, result=data["result"], solved=data["solved"])
+    services.task_feedback(user=request.user, task=task, result=data["result"], solved=data["solved"], photos=data.get("photos") or ())
     return _("Result reported; the task awaits verification.")
 
 
@@ -212,7 +212,7 @@ def task_action(request, pk, action):
         raise Http404
     task = _task_or_404(request.user, pk)
     form_class, handler = ACTIONS[action]
-    form = form_class(request.POST, task=task)
+    form = form_class(request.POST, request.FILES, task=task)
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""

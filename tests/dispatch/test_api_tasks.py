@@ -61,3 +61,36 @@ def test_the_task_list_does_not_grow_queries_with_its_length(api_as, insider, dh
     with django_assert_max_num_queries(5):
         body = client.get("/api/dispatch/tasks/?page_size=50").json()
     assert body["count"] >= 6
+
+
+@pytest.mark.django_db
+def test_feedback_with_photos_stores_them_and_a_bad_photo_stores_nothing(api_as, insider, task, tmp_path, settings):
+    import io
+
+    from PIL import Image
+
+    from apps.dispatch.models import TaskPhoto
+
+    settings.MEDIA_ROOT = tmp_path
+    services.task_dispatch(user=insider, task=task)
+    officer = api_as(User.objects.get(username="dhm_officer1"))
+    officer.post(f"/api/dispatch/tasks/{task.pk}/accept/")
+
+    def png(name):
+        buffer = io.BytesIO()
+        Image.new("RGB", (40, 30), "green").save(buffer, format="PNG")
+        buffer.seek(0)
+        buffer.name = name
+        return buffer
+
+    junk = io.BytesIO(b"not an image at all")
+    junk.name = "fake.jpg"
+    refused = officer.post(f"/api/dispatch/tasks/{task.pk}/feedback/", {"result": "已清理", "photos": [png("a.png"), junk]}, format="multipart")
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "not_an_image"
+    task.refresh_from_db()
+    assert task.status == Status.ACCEPTED and not TaskPhoto.objects.filter(task=task).exists()
+    assert not list(tmp_path.rglob("*.png"))
+    done = officer.post(f"/api/dispatch/tasks/{task.pk}/feedback/", {"result": "已清理", "photos": [png("a.png"), png("b.png")]}, format="multipart")
+    assert done.status_code == 200 and done.json()["status"] == Status.FEEDBACK
+    assert TaskPhoto.objects.filter(task=task, stage="feedback").count() == 2
+    assert len(list(tmp_path.rglob("*.png"))) == 2

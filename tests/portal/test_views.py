@@ -8,7 +8,7 @@ from django.test import Client
 from apps.accounts.models import User
 from apps.dispatch import services as dispatch_services
 from apps.dispatch.models import Source, Task
-from apps.portal.models import ReportPhoto
+from apps.dispatch.models import TaskPhoto
 
 from .conftest import image_bytes
 
@@ -51,10 +51,10 @@ def test_a_citizen_report_end_to_end(web, dhm_point, png, media_root):
     assert response["Location"] == f"/report/track/{task.tracking_code}/"
     assert task.source == Source.CITIZEN and task.region_code.startswith("110101")
     assert task.reporter_phone == "13800002222" and task.reporter_name == "李四" and task.reporter_user is None
-    photos = list(ReportPhoto.objects.filter(task=task))
+    photos = list(TaskPhoto.objects.filter(task=task, stage="report"))
     assert len(photos) == 2
     stored = files_under(media_root)
-    assert len(stored) == 2 and all(p.parent == media_root / "reports" / task.tracking_code for p in stored)
+    assert len(stored) == 2 and all(p.parent == media_root / "tasks" / task.tracking_code for p in stored)
     assert all(p.suffix == ".png" for p in stored)
 
     page = web.get(response["Location"])
@@ -141,16 +141,16 @@ def test_a_point_outside_the_city_is_refused_with_the_services_message(web):
 
 @pytest.mark.django_db
 def test_a_failure_while_storing_photos_leaves_no_task_and_no_file(web, dhm_point, png, media_root, monkeypatch):
-    real_create = ReportPhoto.objects.create
+    real_save = TaskPhoto.save
     calls = []
 
-    def flaky_create(**kwargs):
+    def flaky_save(self, *args, **kwargs):
         calls.append(1)
         if len(calls) == 2:
             raise OSError("disk full")
-        return real_create(**kwargs)
+        return real_save(self, *args, **kwargs)
 
-    monkeypatch.setattr(ReportPhoto.objects, "create", flaky_create)
+    monkeypatch.setattr(TaskPhoto, "save", flaky_save)
     before = Task.objects.count()
     with pytest.raises(OSError):
         web.post("/report/", form(dhm_point, photos=[png(), png("b.png")]))

@@ -57,6 +57,7 @@ class ReasonSerializer(serializers.Serializer):
 class FeedbackSerializer(serializers.Serializer):
     result = serializers.CharField(max_length=4000)
     solved = serializers.BooleanField(default=True)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=6, help_text="multipart: repeat the field per photo")
 
 
 class ArriveSerializer(serializers.Serializer):

@@ -76,7 +76,7 @@ def _action(name, serializer, func, doc):
 accept = _action("TaskAcceptView", None, lambda r, t, d: services.task_accept(user=r.user, task=t), "The squad accepts the task.")
 return_ = _action("TaskReturnView", s.ReasonSerializer, lambda r, t, d: services.task_return(user=r.user, task=t, reason=d["reason"]), "The squad returns the task; a reason is required.")
 arrive = _action("TaskArriveView", s.ArriveSerializer, lambda r, t, d: services.task_arrive(user=r.user, task=t, point=d.get("point")), "The officer is on site.")
-feedback = _action("TaskFeedbackView", s.FeedbackSerializer, lambda r, t, d: services.task_feedback(user=r.user, task=t, result=d["result"], solved=d["solved"]), "The officer reports the result.")
+feedback = _action("TaskFeedbackView", s.FeedbackSerializer, lambda r, t, d: services.task_feedback(user=r.user, task=t, result=d["result"], solved=d["solved"], photos=d.get("photos") or ()), "The officer reports the result.")
 refer = _action("TaskReferView", s.ReferSerializer, lambda r, t, d: services.task_refer(user=r.user, task=t, organization=d["organization"], reason=d["reason"]), "Refer the task to another department.")
 defer = _action("TaskDeferView", s.DeferSerializer, lambda r, t, d: services.task_defer(user=r.user, task=t, plan=d["plan"], target_date=d["target_date"]), "挂账: put the task on the ledger with a plan and date.")
 
