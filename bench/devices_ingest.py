@@ -8,7 +8,6 @@ Starts its own daphne processes on ports 18741.., prints one JSON line.
 import argparse
 import datetime as dt
 import http.client
-import io
 import json
 import os
 import random
