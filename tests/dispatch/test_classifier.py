@@ -17,6 +17,15 @@ from apps.dispatch.management.commands.classifier_train import Command as TrainC
 DATA = Path(__file__).parent / "data" / "labelled_reports.csv"
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The assertions below read the English messages; the default language is zh-hans."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(scope="module")
 def dataset():
     return classifier.read_labelled_csv(DATA, text_col="text", label_col="category")
