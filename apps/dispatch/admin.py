@@ -62,8 +62,8 @@ class TaskAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["category", "organization"]
     date_hierarchy = "received_at"
     inlines = [TaskLogInline, TaskPhotoInline]
-    # Workflow fields change only through the services (the dispatcher UI and API).
-    readonly_fields = [f.name for f in Task._meta.fields if f.name not in {"description", "address", "priority"}]
+    # Tasks change only through the services (the dispatcher pages and the API), so every step is logged.
+    readonly_fields = [f.name for f in Task._meta.fields]
 
     def has_add_permission(self, request):
         return False
