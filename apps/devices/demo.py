@@ -35,9 +35,13 @@ def seed(ctx):
     rng = random.Random(20261121)
     now = timezone.now().replace(microsecond=0)
     devices = []
-    officers = User.objects.filter(memberships__role=Role.OFFICER, memberships__is_active=True).distinct().order_by("username")
+    # Handhelds for enforcement officers only (department staff summoned by whistles carry none),
+    # which also keeps a second run from finding officers that later apps' demos added.
+    officers = User.objects.filter(
+        memberships__role=Role.OFFICER, memberships__is_active=True, memberships__organization__kind=Organization.Kind.ENFORCEMENT_TEAM
+    ).distinct().order_by("username")
     for officer in officers:
-        org = officer.organizations()[0]
+        org = next(o for o in officer.organizations() if o.kind == Organization.Kind.ENFORCEMENT_TEAM)
         grid = Grid.objects.filter(squad=org).order_by("code").first()
         device = _ensure(
             Device.objects.filter(kind=Device.Kind.OFFICER_GPS, officer=officer),

@@ -9,7 +9,10 @@ from apps.gbcp.models import Category, Entity, Grid, Organization, Place, Region
 
 
 def counts():
-    return [m.objects.count() for m in (Region, Grid, Organization, Category, Entity, Place, User)]
+    from apps.devices.models import Device
+    from apps.dispatch.models import Partner, Task
+
+    return [m.objects.count() for m in (Region, Grid, Organization, Category, Entity, Place, User, Task, Partner, Device)]
 
 
 @pytest.mark.django_db
