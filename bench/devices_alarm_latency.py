@@ -4,7 +4,8 @@ through daphne and the Redis channel layer, while background sensors send ~1,000
     DATABASE_URL=postgis://postgres@127.0.0.1:5432/cityenforce_bench REDIS_URL=redis://127.0.0.1:6379/11 \
         .venv/bin/python bench/devices_alarm_latency.py [--episodes 30] [--rate 1000]
 
-Needs a migrated database with the demo city (construction sites). Starts one daphne on port 18751;
+Needs a migrated database with the demo city (construction sites). Starts --servers daphne processes
+from port 18751 (the load and the triggers spread over them as behind a balancer);
 the WebSocket client is a Channels consumer in this process, subscribed through the same Redis layer.
 Each episode sends one batch of 15 one-minute readings at 85 dB(A) for a fresh trigger sensor and
 times the POST until `alarm.raised` for that sensor arrives. Prints one JSON line.
@@ -69,11 +70,11 @@ def post(conn, code, readings):
     return response.status
 
 
-def background(devices, rate, stop, counters):
+def background(devices, rate, stop, counters, port=PORT):
     """Quiet readings (50 dB) from many sensors, one-second intervals, 50 per request."""
     per_request = 50
     interval = per_request / rate
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     clock = {d.code: timezone.now() - dt.timedelta(hours=2) for d in devices}
     i = 0
     next_at = time.monotonic()
@@ -89,14 +90,14 @@ def background(devices, rate, stop, counters):
             counters["errors"] += 0 if status == 200 else 1
         except (OSError, http.client.HTTPException):
             counters["errors"] += 1
-            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         next_at += interval
         delay = next_at - time.monotonic()
         if delay > 0:
             time.sleep(delay)
 
 
-async def measure(admin, triggers, rate, background_devices):
+async def measure(admin, triggers, rate, background_devices, servers):
     from cityenforce.asgi import application
 
     communicator = WebsocketCommunicator(application, "/ws/map/", headers=[(b"host", b"127.0.0.1"), (b"origin", b"http://127.0.0.1")])
@@ -105,13 +106,19 @@ async def measure(admin, triggers, rate, background_devices):
     assert connected
     await communicator.receive_json_from(timeout=10)  # snapshot
     stop, counters = threading.Event(), {"readings": 0, "errors": 0}
-    loader = threading.Thread(target=background, args=(background_devices, rate, stop, counters), daemon=True)
-    loader.start()
+    # The load is spread over the servers as a balancer would; each loader paces its share.
+    loaders = [
+        threading.Thread(target=background, args=(background_devices[i::servers], rate / servers, stop, counters, PORT + i), daemon=True)
+        for i in range(servers)
+    ]
+    for loader in loaders:
+        loader.start()
     await asyncio.sleep(2)
     started = time.monotonic()
     latencies, missed, posts = [], 0, []
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    for device in triggers:
+    conns = [http.client.HTTPConnection("127.0.0.1", PORT + i, timeout=30) for i in range(servers)]
+    for n, device in enumerate(triggers):
+        conn = conns[n % servers]
         now = timezone.now().replace(microsecond=0)
         readings = [{"time": (now - dt.timedelta(minutes=14 - k)).isoformat(), "interval_s": 60, "laeq": 85.0, "lmax": 92.0} for k in range(15)]
         sent = time.perf_counter()
@@ -134,7 +141,8 @@ async def measure(admin, triggers, rate, background_devices):
             latencies.append(got - sent)
     elapsed = time.monotonic() - started
     stop.set()
-    loader.join(timeout=10)
+    for loader in loaders:
+        loader.join(timeout=10)
     await communicator.disconnect()
     return latencies, missed, counters, elapsed, posts
 
@@ -144,6 +152,7 @@ def main():
     parser.add_argument("--episodes", type=int, default=30)
     parser.add_argument("--rate", type=int, default=1000, help="background readings per second")
     parser.add_argument("--background-sensors", type=int, default=20)
+    parser.add_argument("--servers", type=int, default=2, help="daphne processes, as behind a load balancer")
     args = parser.parse_args()
     if connection.vendor != "postgresql" or "redis" not in settings.CHANNEL_LAYERS["default"]["BACKEND"]:
         sys.exit("run against PostGIS and Redis (DATABASE_URL, REDIS_URL)")
@@ -155,24 +164,29 @@ def main():
     NoiseReading.objects.filter(device__in=triggers).delete()
     DeviceStatus.objects.filter(device__in=triggers).update(noise_at=None)
     connection.close()
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(PORT), "cityenforce.asgi:application"],
-        cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    servers = [
+        subprocess.Popen(
+            [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(PORT + i), "cityenforce.asgi:application"],
+            cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for i in range(args.servers)
+    ]
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/api/health/")
-                break
-            except OSError:
-                time.sleep(0.2)
-        latencies, missed, counters, elapsed, posts = asyncio.run(measure(admin, triggers, args.rate, background_devices))
+        for i in range(args.servers):
+            for _ in range(100):
+                try:
+                    http.client.HTTPConnection("127.0.0.1", PORT + i, timeout=1).request("GET", "/api/health/")
+                    break
+                except OSError:
+                    time.sleep(0.2)
+        latencies, missed, counters, elapsed, posts = asyncio.run(measure(admin, triggers, args.rate, background_devices, args.servers))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
     latencies.sort()
     print(json.dumps({
-        "episodes": args.episodes, "alarms_received": len(latencies), "missed": missed,
+        "servers": args.servers, "episodes": args.episodes, "alarms_received": len(latencies), "missed": missed,
         "median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000, 1) if latencies else None,
         "post_median_ms": round(statistics.median(posts) * 1000, 1) if posts else None,

@@ -14,6 +14,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("seed_demo", districts=TEST_DISTRICTS, places=60, entities=30, quiet_progress=True, stdout=io.StringIO())
 
 
+@pytest.fixture(autouse=True, scope="session")
+def eager_celery():
+    """Jobs run in the test's own process on both backends (with REDIS_URL no worker is running)."""
+    from cityenforce.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+
+
 def _user(username):
     from apps.accounts.models import User
 

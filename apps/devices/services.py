@@ -176,12 +176,27 @@ def _alarm_raise(*, device, kind, severity, message, started_at, at, point=None,
         point=point, started_at=started_at, raised_at=at, last_seen_at=at,
     )
     alarm.device, alarm.region = device, device.region
-    if kind in settings.DEVICE_ALARM_TASK_KINDS:
-        alarm.task_id = _dispatch_intake(alarm)
-        if alarm.task_id:
-            Alarm.objects.filter(pk=alarm.pk).update(task_id=alarm.task_id)
+    # The live map hears of the alarm first; its dispatch task is taken in after commit, off the
+    # device's request (Celery; eager in the embedded default), and alarm_task_retry catches failures.
     events.alarm_changed(alarm=alarm, event="alarm.raised")
+    if kind in settings.DEVICE_ALARM_TASK_KINDS:
+        from apps.devices.tasks import alarm_to_task
+
+        alarm_id = alarm.pk
+        transaction.on_commit(lambda: alarm_to_task.delay(alarm_id))
     return alarm
+
+
+def alarm_task_create(*, user=None, alarm_id) -> int | None:
+    """Give one active alarm its dispatch task (idempotent: intake is keyed on the alarm)."""
+    alarm = Alarm.objects.select_related("device__place", "region").filter(pk=alarm_id, state__in=ACTIVE_STATES, task_id__isnull=True).first()
+    if alarm is None:
+        return None
+    with transaction.atomic(), acting_as(user):
+        task_id = _dispatch_intake(alarm)
+        if task_id:
+            Alarm.objects.filter(pk=alarm.pk).update(task_id=task_id)
+    return task_id
 
 
 def _alarm_touch(alarm, *, at, severity=None, details=None):

@@ -17,3 +17,8 @@ def alarm_task_retry():
 @shared_task
 def prune_readings():
     return services.readings_prune(user=None)
+
+
+@shared_task
+def alarm_to_task(alarm_id):
+    return services.alarm_task_create(user=None, alarm_id=alarm_id)
