@@ -24,6 +24,15 @@ def eager_celery():
     yield
 
 
+@pytest.fixture(autouse=True)
+def clean_cache():
+    """Rate limits and other cached counters start from zero (Redis keeps them between runs)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def _user(username):
     from apps.accounts.models import User
 
