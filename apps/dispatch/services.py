@@ -1,7 +1,11 @@
 """Every write of the task centre: intake from every channel, dedup, routing, the workflow steps,
 whistles, deferrals (挂账/销账), the deadline sweep and replies to partners."""
 import datetime as dt
+import json
 import secrets
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -12,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.jurisdiction import covers_code
 from apps.accounts.models import Role
-from apps.dispatch import dedup, events, routing
+from apps.dispatch import dedup, events, outbox, routing
 from apps.dispatch.models import (
     OPEN_STATUSES,
     Deferral,
@@ -732,3 +736,50 @@ def partner_rotate_open311_key(*, user, partner: Partner) -> str:
     key = Partner.new_secret()
     partner_ensure(user=user, name=partner.name, open311_key=key)
     return key
+
+
+def outbox_deliver(*, message_id) -> str:
+    """POST one pending reply to the partner's webhook, signed; back off on failure, give up after the limit."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().select_related("partner").filter(pk=message_id).first()
+        if message is None or message.state != OutboxMessage.State.PENDING:
+            return "skipped"
+        partner = message.partner
+        message.attempts += 1
+        body = json.dumps(message.payload, ensure_ascii=False, sort_keys=True).encode()
+        error = ""
+        if not partner.reply_url:
+            error = "partner has no reply URL"
+        else:
+            timestamp = str(int(time.time()))
+            request = urllib.request.Request(
+                partner.reply_url, data=body, method="POST",
+                headers={"Content-Type": "application/json", "X-CityEnforce-Timestamp": timestamp,
+                         "X-CityEnforce-Signature": outbox.sign(partner.hotline_secret, timestamp, body)},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=settings.DISPATCH_OUTBOX_TIMEOUT) as response:
+                    if not 200 <= response.status < 300:
+                        error = f"HTTP {response.status}"
+            except (urllib.error.URLError, OSError, ValueError) as exc:
+                error = str(exc)[:500]
+        if not error:
+            message.state, message.delivered_at, message.last_error, message.next_attempt_at = OutboxMessage.State.DELIVERED, timezone.now(), "", None
+        elif message.attempts >= settings.DISPATCH_OUTBOX_MAX_ATTEMPTS:
+            message.state, message.last_error, message.next_attempt_at = OutboxMessage.State.FAILED, error, None
+        else:
+            backoff = settings.DISPATCH_OUTBOX_BACKOFF_SECONDS * 2 ** (message.attempts - 1)
+            message.last_error, message.next_attempt_at = error, timezone.now() + dt.timedelta(seconds=backoff)
+        message.save()
+        return message.state
+
+
+def outbox_deliver_due(*, now=None) -> int:
+    """Retry the replies whose next attempt is due."""
+    now = now or timezone.now()
+    due = OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now).values_list("pk", flat=True)[:500]
+    count = 0
+    for pk in list(due):
+        outbox_deliver(message_id=pk)
+        count += 1
+    return count

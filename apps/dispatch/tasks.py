@@ -4,16 +4,16 @@ from celery import shared_task
 
 @shared_task
 def deliver_outbox_message(message_id):
-    from apps.dispatch.outbox import deliver
+    from apps.dispatch.services import outbox_deliver
 
-    deliver(message_id)
+    outbox_deliver(message_id=message_id)
 
 
 @shared_task
 def outbox_flush():
-    from apps.dispatch.outbox import deliver_due
+    from apps.dispatch.services import outbox_deliver_due
 
-    return deliver_due()
+    return outbox_deliver_due()
 
 
 @shared_task

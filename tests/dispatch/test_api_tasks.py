@@ -1,7 +1,7 @@
 """The task API for the mobile client: insider, outsider and anonymous; the steps through HTTP."""
 import pytest
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
 from apps.dispatch import services
 from apps.dispatch.models import Source, Status
 
@@ -94,3 +94,51 @@ def test_feedback_with_photos_stores_them_and_a_bad_photo_stores_nothing(api_as,
     assert done.status_code == 200 and done.json()["status"] == Status.FEEDBACK
     assert TaskPhoto.objects.filter(task=task, stage="feedback").count() == 2
     assert len(list(tmp_path.rglob("*.png"))) == 2
+
+
+@pytest.mark.django_db
+def test_refer_and_defer_through_the_api_refuse_bad_input(api_as, insider, task):
+
+    from django.utils import timezone
+
+    from apps.gbcp.models import Organization
+
+    services.task_dispatch(user=insider, task=task)
+    leader = api_as(User.objects.get(username="dhm_leader"))
+    leader.post(f"/api/dispatch/tasks/{task.pk}/accept/")
+    bad_date = leader.post(f"/api/dispatch/tasks/{task.pk}/defer/", {"plan": "协调", "target_date": "not-a-date"}, format="json")
+    assert bad_date.status_code == 400 and "target_date" in bad_date.json()["error"]["details"]
+    past = leader.post(f"/api/dispatch/tasks/{task.pk}/defer/", {"plan": "协调", "target_date": str(timezone.localdate())}, format="json")
+    assert past.status_code == 400 and past.json()["error"]["code"] == "target_date_past"
+    department = Organization.objects.get(name="东城区城市管理委员会")
+    unknown = leader.post(f"/api/dispatch/tasks/{task.pk}/refer/", {"organization": 999999, "reason": "x"}, format="json")
+    assert unknown.status_code == 400
+    referred = leader.post(f"/api/dispatch/tasks/{task.pk}/refer/", {"organization": department.pk, "reason": "设施维修归城管委"}, format="json")
+    assert referred.status_code == 200 and referred.json()["status"] == Status.NEW
+    assert referred.json()["organization"] == department.name
+    task.refresh_from_db()
+    assert task.deferrals.count() == 0 and task.organization == department
+
+
+@pytest.mark.django_db
+def test_summons_report_in_insider_outsider_anonymous(api, api_as, task):
+    from apps.accounts import services as account_services
+    from apps.gbcp.models import Organization
+
+    office, department = Organization.objects.get(name="东华门街道办事处"), Organization.objects.get(name="东城区城市管理委员会")
+    street = account_services.user_ensure(user=None, username="api_street", password="x-123456789")
+    account_services.membership_grant(user=None, member=street, organization=office, role=Role.LEADER)
+    member = account_services.user_ensure(user=None, username="api_cgw", password="x-123456789")
+    account_services.membership_grant(user=None, member=member, organization=department, role=Role.OFFICER)
+    whistle = services.whistle_blow(user=User.objects.get(pk=street.pk), task=task, departments=[department], reason="需城管委到场")
+    summons = whistle.summonses.get()
+    insider = api_as(User.objects.get(pk=member.pk))
+    assert [s["id"] for s in insider.get("/api/dispatch/summonses/").json()["results"]] == [summons.pk]
+    outsider = api_as(User.objects.get(username="hd_dispatcher"))
+    assert outsider.get("/api/dispatch/summonses/").json()["count"] == 0
+    assert outsider.post(f"/api/dispatch/summonses/{summons.pk}/report-in/").status_code == 404
+    assert api.post(f"/api/dispatch/summonses/{summons.pk}/report-in/").status_code == 401
+    done = insider.post(f"/api/dispatch/summonses/{summons.pk}/report-in/")
+    assert done.status_code == 200 and done.json()["late_minutes"] == 0
+    again = insider.post(f"/api/dispatch/summonses/{summons.pk}/report-in/")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_reported"

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from apps.dispatch.models import OutboxMessage, Partner, Task
-from apps.dispatch.outbox import deliver_due, sign
+from apps.dispatch.outbox import sign
+from apps.dispatch.services import outbox_deliver_due
 
 SECRET = "webhook-secret-0123456789"
 
@@ -122,11 +123,11 @@ def test_a_failing_endpoint_is_retried_with_backoff_until_it_answers(api, partne
     backoff = dt.timedelta(seconds=settings.DISPATCH_OUTBOX_BACKOFF_SECONDS)
     assert before + backoff <= message.next_attempt_at <= timezone.now() + backoff
 
-    assert deliver_due(now=timezone.now()) == 0, "not due before its time"
+    assert outbox_deliver_due(now=timezone.now()) == 0, "not due before its time"
     assert len(webhook.received) == 1
 
     webhook.status = 200
-    assert deliver_due(now=message.next_attempt_at + dt.timedelta(seconds=1)) == 1
+    assert outbox_deliver_due(now=message.next_attempt_at + dt.timedelta(seconds=1)) == 1
     message.refresh_from_db()
     assert (message.state, message.attempts, message.next_attempt_at) == (OutboxMessage.State.DELIVERED, 2, None)
     assert len(webhook.received) == 2
@@ -145,11 +146,11 @@ def test_after_the_last_attempt_the_message_has_failed(api, partner, webhook, ea
     while message.state == OutboxMessage.State.PENDING:
         assert message.attempts < limit
         waits.append(message.next_attempt_at)
-        deliver_due(now=message.next_attempt_at + dt.timedelta(seconds=1))
+        outbox_deliver_due(now=message.next_attempt_at + dt.timedelta(seconds=1))
         message.refresh_from_db()
     assert (message.state, message.attempts, message.next_attempt_at) == (OutboxMessage.State.FAILED, limit, None)
     assert len(webhook.received) == limit
-    assert deliver_due(now=timezone.now() + dt.timedelta(days=30)) == 0, "a failed message is not retried"
+    assert outbox_deliver_due(now=timezone.now() + dt.timedelta(days=30)) == 0, "a failed message is not retried"
     # The waits double: 30 s, 60 s, 120 s … after each attempt.
     gaps = [(later - earlier).total_seconds() for earlier, later in zip(waits, waits[1:])]
     assert all(b > a for a, b in zip(gaps, gaps[1:]))
