@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "apps.devices",
     "apps.dispatch",
     "apps.portal",
+    "apps.ledger",
+    "apps.evidence",
+    "apps.cases",
+    "apps.inspection",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,4 @@
+"""API of enforcement cases under /api/cases/."""
+from django.urls import path  # noqa: F401
+
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""API of patrol inspection under /api/inspection/."""
+from django.urls import path  # noqa: F401
+
+urlpatterns = []

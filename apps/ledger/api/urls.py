@@ -1,0 +1,4 @@
+"""API of ledger under /api/ledger/."""
+from django.urls import path  # noqa: F401
+
+urlpatterns = []

@@ -1,0 +1,9 @@
+"""App config of ledger."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LedgerConfig(AppConfig):
+    name = "apps.ledger"
+    label = "ledger"
+    verbose_name = _("Ledger")
