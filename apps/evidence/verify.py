@@ -106,3 +106,24 @@ def verify_all(*, progress=None, check_files: bool = True) -> Report:
     if state is not None and (state.size != size or merkle.frontier_root([bytes.fromhex(h) for h in state.frontier]) != merkle.frontier_root(frontier)):
         report.problems.append(f"log state: size {state.size} / right edge do not match the {size} entries")
     return report
+
+
+def orphan_files() -> list[str]:
+    """Stored evidence files no row points to (left when a caller's outer transaction rolled back)."""
+    referenced = set(Evidence.objects.values_list("file", flat=True))
+    found = []
+
+    def walk(prefix):
+        try:
+            dirs, files = default_storage.listdir(prefix)
+        except (OSError, NotImplementedError):
+            return
+        for name in files:
+            path = f"{prefix}/{name}"
+            if path not in referenced:
+                found.append(path)
+        for d in dirs:
+            walk(f"{prefix}/{d}")
+
+    walk("evidence/sha256")
+    return sorted(found)

@@ -127,3 +127,29 @@ def test_postgresql_refuses_updates_and_deletes_of_the_log(recorded, sql):
         with transaction.atomic():
             _raw(sql, [recorded.pk])
     assert verify_all(check_files=False).ok
+
+
+def test_a_rolled_back_outer_transaction_leaves_an_orphan_that_the_command_lists(insider, photo, dc_task, media_root):
+    from apps.evidence.verify import orphan_files
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort):
+        with transaction.atomic():
+            evidence = services.evidence_record(user=insider, file=photo(), subject=dc_task)
+            name = evidence.file.name
+            raise Abort
+    assert not Evidence.objects.filter(file=name).exists()
+    assert name in orphan_files()
+    out = io.StringIO()
+    call_command("verify_evidence", "--orphans", "--skip-files", stdout=out, stderr=io.StringIO())
+    assert f"orphan file (no evidence row): {name}" in out.getvalue()
+
+
+def test_the_scheduled_task_reports_problems(recorded, media_root):
+    from apps.evidence.tasks import verify_evidence_log
+
+    assert verify_evidence_log.delay().get()["problems"] == 0
+    (media_root / recorded.file.name).write_bytes(b"gone")
+    assert verify_evidence_log.delay().get()["problems"] == 1
