@@ -1,7 +1,6 @@
 """Evidence API: upload and reads by insider, outsider and anonymous; proofs, tree heads, consistency, bundle."""
 import base64
 import hashlib
-import io
 import json
 import subprocess
 import sys
