@@ -143,3 +143,12 @@ def test_lookups_by_code_category_and_area():
 
 def test_provisional_causes_are_real_codes():
     assert catalogue.PROVISIONAL <= {cause["code"] for cause in CAUSES}
+
+
+def test_the_documentation_lists_every_cause_and_marks_the_provisional_ones():
+    text = (settings.BASE_DIR / "docs" / "CASE_CAUSES.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line for line in text.splitlines() if re.match(r"\| \d{2}-\d{3} \|", line)}
+    assert set(rows) == {cause["code"] for cause in CAUSES}
+    for cause in CAUSES:
+        assert cause["name"] in rows[cause["code"]]
+        assert ("provisional" in rows[cause["code"]]) == (cause["code"] in catalogue.PROVISIONAL)
