@@ -279,3 +279,17 @@ DEVICE_BEAT_SCHEDULE = {
     "devices-prune": {"task": "apps.devices.tasks.prune_readings", "schedule": 24 * 3600.0},
 }
 CELERY_BEAT_SCHEDULE = {**CELERY_BEAT_SCHEDULE, **DEVICE_BEAT_SCHEDULE}
+
+# --- evidence (存证固证) ---------------------------------------------------------
+# Ed25519 private key (PEM or base64 of the 32 raw bytes) that signs the evidence log's tree
+# heads. Required in production; the demo generates one under VAR_DIR on first use.
+EVIDENCE_SIGNING_KEY = os.environ.get("EVIDENCE_SIGNING_KEY", "")
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(200 * 1024 * 1024)))
+CELERY_BEAT_SCHEDULE["evidence-verify"] = {"task": "apps.evidence.tasks.verify_evidence_log", "schedule": 24 * 3600.0}
+
+# --- cases (执法办案) -------------------------------------------------------------
+# The payment provider and the secret its notices are signed with (the local provider derives
+# one from SECRET_KEY when unset; set a real one in production).
+CASES_PAYMENT_PROVIDER = os.environ.get("CASES_PAYMENT_PROVIDER", "apps.cases.payment_provider.LocalPaymentProvider")
+CASES_PAYMENT_SECRET = os.environ.get("CASES_PAYMENT_SECRET", "")
+CASES_PDF_FONT = os.environ.get("CASES_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
