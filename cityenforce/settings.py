@@ -292,4 +292,4 @@ CELERY_BEAT_SCHEDULE["evidence-verify"] = {"task": "apps.evidence.tasks.verify_e
 # one from SECRET_KEY when unset; set a real one in production).
 CASES_PAYMENT_PROVIDER = os.environ.get("CASES_PAYMENT_PROVIDER", "apps.cases.payment_provider.LocalPaymentProvider")
 CASES_PAYMENT_SECRET = os.environ.get("CASES_PAYMENT_SECRET", "")
-CASES_PDF_FONT = os.environ.get("CASES_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+CASES_PDF_FONT = os.environ.get("CASES_PDF_FONT") or None  # default: the Debian fonts-wqy-zenhei file
