@@ -34,6 +34,8 @@ class LicenceSerializer(serializers.ModelSerializer):
     holder = serializers.SerializerMethodField()
     place = serializers.SerializerMethodField()
     issuing_department = serializers.CharField(source="department_name", read_only=True)
+    # Plain strings: named enums of "status" would collide with other apps' in the schema.
+    status = serializers.CharField(read_only=True, help_text="active, suspended, revoked or expired")
     effective_status = serializers.CharField(read_only=True)
     lineage = LineageSerializer(source="*", read_only=True)
 
@@ -86,6 +88,7 @@ class FindingSerializer(serializers.ModelSerializer):
     rule_display = serializers.CharField(source="get_rule_display", read_only=True)
     place = serializers.CharField(source="place.city_code", default=None, read_only=True)
     licence = serializers.CharField(source="licence.number", default=None, read_only=True)
+    status = serializers.CharField(read_only=True, help_text="open, sent_back or resolved")
 
     class Meta:
         model = Finding
@@ -127,6 +130,7 @@ class CorrectionSerializer(serializers.ModelSerializer):
     target_type = serializers.SerializerMethodField()
     reported_by = serializers.CharField(source="reported_by.__str__", read_only=True)
     reviewed_by = serializers.CharField(source="reviewed_by.__str__", default=None, read_only=True)
+    status = serializers.CharField(read_only=True, help_text="pending, accepted or rejected")
 
     class Meta:
         model = Correction
