@@ -116,3 +116,13 @@ def test_the_command_exits_cleanly_when_every_row_imports(tmp_path, dongcheng_re
     out = io.StringIO()
     call_command("ledger_import", "licences", str(path), department="水务局", stdout=out, stderr=io.StringIO())
     assert Licence.objects.filter(number="T-CMD-OK").exists()
+
+
+def test_the_admin_lists_batches_with_a_link_to_the_import_page(admin_user):
+    response = _client(admin_user).get(reverse("admin:ledger_sourcebatch_changelist"))
+    assert response.status_code == 200 and reverse("admin:ledger_sourcebatch_import") in response.content.decode()
+
+
+@pytest.mark.parametrize("model", ["licence", "frontagezone", "keypoint", "finding", "correction", "sendback", "comparisonrun", "licencekind"])
+def test_every_ledger_model_has_an_admin_list(model, admin_user):
+    assert _client(admin_user).get(reverse(f"admin:ledger_{model}_changelist")).status_code == 200
