@@ -112,3 +112,15 @@ def test_zones_and_key_points_import_with_their_own_columns(dongcheng_restaurant
     report = services.ledger_import(user=insider, kind="key_points", file=io.BytesIO(points), file_name="k.csv", department="委")
     assert (report.created, [e.code for e in report.errors]) == (1, ["invalid_interval"])
     assert KeyPoint.objects.get(code="T-KP-1").region_code == dongcheng_restaurant.region.code
+
+
+def test_a_new_holder_the_gbcp_model_refuses_fails_only_its_row(dongcheng_restaurant, insider):
+    from apps.gbcp.validators import uscc_check_char
+
+    body = "91110101MA09XYW0" + "1"
+    uscc = body + uscc_check_char(body)
+    rows = [["排水许可", "T-NEWH-1", uscc, "x" * 300, dongcheng_restaurant.city_code, "2030-01-01"],
+            ["排水许可", "T-NEWH-2", "", "", dongcheng_restaurant.city_code, "2030-01-01"]]
+    data = csv_bytes(["证照类型", "证照编号", "持证主体统一社会信用代码", "持证主体名称", "城市码", "有效期止"], rows)
+    report = services.ledger_import(user=insider, kind="licences", file=io.BytesIO(data), file_name="nh.csv", department="d")
+    assert report.created == 1 and [e.row for e in report.errors] == [2]
