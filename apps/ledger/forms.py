@@ -34,3 +34,16 @@ class ReviewForm(forms.Form):
 
 class CorrectionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "—"), *Correction.Status.choices], required=False)
+
+
+class CorrectionReportForm(forms.Form):
+    target_type = forms.ChoiceField(choices=[("licence", _("licence")), ("zone", _("frontage zone")), ("key_point", _("key point")),
+                                             ("place", _("place"))], widget=forms.HiddenInput)
+    target_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    field = forms.ChoiceField(label=_("field"), choices=[])
+    proposed_value = forms.CharField(label=_("proposed value"), max_length=255)
+    reason = forms.CharField(label=_("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = list(fields)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("findings/send-back/", views.finding_send_back, name="ledger-findings-send-back"),
     path("send-backs/<int:pk>/file/", views.send_back_download, name="ledger-send-back-file"),
     path("corrections/", views.correction_list, name="ledger-corrections"),
+    path("corrections/new/", views.correction_new, name="ledger-correction-new"),
     path("corrections/<int:pk>/review/", views.correction_review, name="ledger-correction-review"),
     path("import/", views.import_page, name="ledger-import"),
     path("map/", views.map_page, name="ledger-map"),

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.jurisdiction import covers_code
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.masking import clearance_for, mask_phone
 from apps.ledger import forms, selectors, services
@@ -190,3 +191,48 @@ def map_page(request):
     return render(request, "ledger/map.html", {
         "geojson": _geojson(zones, key_points, clearance_for(request.user)), **_map_context(),
     })
+
+
+
+
+
+def _correction_target(user, target_type, target_id):
+    """The record to correct, through the same scoped selectors as the lists (404 outside the jurisdiction)."""
+    getters = {
+        "licence": selectors.licence_get_for_user, "zone": selectors.zone_get_for_user, "key_point": selectors.key_point_get_for_user,
+    }
+    try:
+        if target_type == "place":
+            from apps.gbcp.models import Place
+
+            place = Place.objects.select_related("region").filter(pk=target_id).first()
+            if place is None or not covers_code(user, place.region.code):
+                raise NotFound()
+            return place
+        return getters[target_type](user=user, id=target_id)
+    except (NotFound, KeyError):
+        raise Http404
+
+
+@staff_required
+def correction_new(request):
+    """An officer reports an error in a ledger record (citizens use the API from the portal)."""
+    source = request.POST if request.method == "POST" else request.GET
+    target_type, target_id = source.get("target_type", ""), source.get("target_id", "")
+    if not target_id.isdigit():
+        raise Http404
+    target = _correction_target(request.user, target_type, int(target_id))
+    model = type(target)
+    choices = [(name, model._meta.get_field(name).verbose_name) for name in services.CORRECTABLE_FIELDS[model]]
+    form = forms.CorrectionReportForm(request.POST or None, fields=choices,
+                                      initial={"target_type": target_type, "target_id": target_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correction_report(user=request.user, target=target, field=form.cleaned_data["field"],
+                                       proposed_value=form.cleaned_data["proposed_value"], reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Thank you: the correction waits for review."))
+            return redirect("ledger-corrections")
+    return render(request, "ledger/correction_new.html", {"form": form, "target": target})

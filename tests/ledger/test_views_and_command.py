@@ -126,3 +126,16 @@ def test_the_admin_lists_batches_with_a_link_to_the_import_page(admin_user):
 @pytest.mark.parametrize("model", ["licence", "frontagezone", "keypoint", "finding", "correction", "sendback", "comparisonrun", "licencekind"])
 def test_every_ledger_model_has_an_admin_list(model, admin_user):
     assert _client(admin_user).get(reverse(f"admin:ledger_{model}_changelist")).status_code == 200
+
+
+def test_an_officer_reports_an_error_from_the_licence_list(dongcheng_restaurant, street_officer, outsider):
+    licence = Licence.objects.create(kind=LicenceKind.objects.get(code="drainage"), number="T-PAGE-6", place=dongcheng_restaurant,
+                                     valid_to=dt.date(2030, 1, 1), region_code=dongcheng_restaurant.region.code)
+    url = reverse("ledger-correction-new")
+    query = {"target_type": "licence", "target_id": licence.pk}
+    assert _client(street_officer).get(url, query).status_code == 200
+    assert _client(outsider).get(url, query).status_code == 404
+    response = _client(street_officer).post(url, {**query, "field": "valid_to", "proposed_value": "2029-01-01", "reason": "原件如此"})
+    assert response.status_code == 302
+    correction = Correction.objects.get(target_id=licence.pk, field="valid_to")
+    assert correction.reported_by == street_officer and correction.status == Correction.Status.PENDING
