@@ -139,3 +139,15 @@ def test_an_officer_reports_an_error_from_the_licence_list(dongcheng_restaurant,
     assert response.status_code == 302
     correction = Correction.objects.get(target_id=licence.pk, field="valid_to")
     assert correction.reported_by == street_officer and correction.status == Correction.Status.PENDING
+
+
+def test_the_compare_command_and_task_add_no_duplicates(dongcheng_restaurant):
+    from apps.ledger.tasks import compare_ledger
+
+    Licence.objects.create(kind=LicenceKind.objects.get(code="drainage"), number="T-CMP-1", place=dongcheng_restaurant,
+                           valid_to=dt.date.today() - dt.timedelta(days=1), region_code=dongcheng_restaurant.region.code)
+    out = io.StringIO()
+    call_command("ledger_compare", region="110101", stdout=out)
+    assert Finding.objects.filter(licence__number="T-CMP-1").count() == 1
+    result = compare_ledger.delay("110101").get()
+    assert result["new"] == 0 and Finding.objects.filter(licence__number="T-CMP-1").count() == 1
