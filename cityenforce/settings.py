@@ -293,3 +293,6 @@ CELERY_BEAT_SCHEDULE["evidence-verify"] = {"task": "apps.evidence.tasks.verify_e
 CASES_PAYMENT_PROVIDER = os.environ.get("CASES_PAYMENT_PROVIDER", "apps.cases.payment_provider.LocalPaymentProvider")
 CASES_PAYMENT_SECRET = os.environ.get("CASES_PAYMENT_SECRET", "")
 CASES_PDF_FONT = os.environ.get("CASES_PDF_FONT") or None  # default: the Debian fonts-wqy-zenhei file
+
+# --- ledger (基础台账) -------------------------------------------------------------
+CELERY_BEAT_SCHEDULE["ledger-compare"] = {"task": "apps.ledger.tasks.compare_ledger", "schedule": 24 * 3600.0}
