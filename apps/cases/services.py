@@ -984,7 +984,7 @@ def _due_points(case, now):
     points = []
     if case.status in (Status.INVESTIGATING, Status.LEGAL_REVIEW, Status.LEADER_APPROVAL, Status.APPROVED, Status.NOTIFIED) and case.decision_due:
         left = (timezone.localtime(case.decision_due).date() - today).days
-        for d in DECISION_WARN_DAYS:
+        for d in sorted(DECISION_WARN_DAYS):  # the nearest point reached
             if left <= d:
                 points.append((f"decision:{d}", _("Case %(number)s: %(days)s days left to decide") % {"number": case.number, "days": max(left, 0)}))
                 break
