@@ -117,4 +117,7 @@ def _payment_qr(payment) -> str:
         return public_url(reverse("cases-pay", args=[payment.reference]))
     order = get_provider().create_order(reference=payment.reference, amount_fen=int(payment.amount_due * 100),
                                         description=f"罚款 {payment.case.number}")
-    return order.qr_payload or order.pay_url
+    # A URL a phone camera opens; the provider's own payload where it gives no page.
+    if order.pay_url:
+        return public_url(order.pay_url) if order.pay_url.startswith("/") else order.pay_url
+    return order.qr_payload
