@@ -213,14 +213,23 @@ def case_open(*, user, source: str, cause=None, place=None, point=None, party_en
     if source not in Case.Source.values:
         raise ApplicationError(_("Unknown source: %(source)s") % {"source": source}, code="unknown_source")
     membership = _squad_membership(user) if user is not None else None
-    organization = task.organization if task is not None and task.organization_id else (membership.organization if membership else None)
-    if organization is None or (membership is None and not user.is_superuser):
-        raise _forbidden(_("Only an officer or squad leader of an enforcement squad can open a case."))
-    if task is not None and place is None:
-        place = task.place
+    if task is not None:
+        # An escalated task: the squad handling it opens the case, wherever routing sent it.
+        organization = task.organization
+        handles = user.is_superuser or any(m.organization_id == task.organization_id and m.role in SQUAD_ROLES for m in user._memberships())
+        if organization is None or not handles:
+            raise _forbidden(_("Only an officer of the squad handling the task can open a case from it."))
+        if place is None:
+            place = task.place
         point = point or task.point
+    else:
+        organization = membership.organization if membership else None
+        if organization is None and not user.is_superuser:
+            raise _forbidden(_("Only an officer or squad leader of an enforcement squad can open a case."))
+    if organization is None:
+        raise _forbidden(_("Only an officer or squad leader of an enforcement squad can open a case."))
     point, region = _location(point, place, organization)
-    if not (user.is_superuser or covers_code(user, region.code)):
+    if task is None and not (user.is_superuser or covers_code(user, region.code)):
         raise _forbidden(_("The place lies outside your jurisdiction."))
     now = timezone.now()
     with transaction.atomic(), acting_as(user):
