@@ -325,7 +325,8 @@ def case_set_penalty(*, user, case: Case, level: str, fine, warning=False, exemp
         raise ApplicationError(_("Choose the cause first."), code="cause_required")
     fine = _money(fine)
     low, high = discretion.fine_range(case.cause)
-    if not exempt and not warning and not (low <= fine <= high):
+    # A range of 0–0 means the amount is not a fixed sum (e.g. a share of the construction cost): set by hand.
+    if not exempt and not warning and high > 0 and not (low <= fine <= high):
         raise ApplicationError(
             _("The fine must lie within the cause's range of %(low)s to %(high)s yuan.") % {"low": low, "high": high},
             code="fine_out_of_range", details={"fine": [_("Out of range.")]},

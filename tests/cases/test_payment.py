@@ -51,7 +51,7 @@ def test_an_unsigned_or_tampered_notice_is_refused_and_changes_nothing(api, onsi
     forged = LocalPaymentProvider(secret="not-the-secret").build_notice(reference=onsite_case.payment.reference, amount_fen=15000)
     assert _post(api, *forged).status_code in (400, 403)
     onsite_case.payment.refresh_from_db()
-    assert onsite_case.payment.state == Payment.State.PENDING and not PaymentNotice.objects.exists()
+    assert onsite_case.payment.state == Payment.State.PENDING and not PaymentNotice.objects.filter(payment=onsite_case.payment).exists()
 
 
 @pytest.mark.django_db
