@@ -3,7 +3,6 @@ steps, the on-the-spot (simple) procedure, extensions, documents, payments and t
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +13,6 @@ from apps.cases import discretion, documents, events
 from apps.cases.models import (
     Case,
     CaseCause,
-    CaseDocument,
     CaseExtension,
     CaseLog,
     CaseNumberSequence,

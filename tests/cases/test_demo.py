@@ -1,6 +1,4 @@
 """The demo cases: every state of both procedures in 东城, one elsewhere; a second seed changes nothing."""
-import io
-
 import pytest
 
 from apps.cases.models import Case, CaseCause, CaseDocument, Status

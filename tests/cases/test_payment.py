@@ -1,6 +1,5 @@
 """Fine payment: the provider's signed notice through the callback — signed, unsigned, repeated, wrong amount, late fee."""
 import datetime as dt
-import json
 from decimal import Decimal
 
 import pytest

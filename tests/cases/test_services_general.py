@@ -9,8 +9,6 @@ from apps.cases import services
 from apps.cases.models import CaseDocument, Status
 from apps.gbcp.errors import ApplicationError
 
-from .conftest import PERSON_ID
-
 
 def _flow_tasks(case):
     from viewflow.workflow.models import Task as FlowTask
@@ -41,7 +39,6 @@ def test_a_case_runs_from_filing_to_archive_with_a_hearing_and_a_turned_back_rev
     services.case_submit_review(user=officer1, case=case)
     case = services.case_legal_review(user=legal, case=case, passed=True)
     assert case.status == Status.LEADER_APPROVAL
-    case = services.case_notify.__wrapped__ if False else case
     case = services.case_leader_approve(user=leader, case=case)
     case = services.case_notify(user=officer1, case=case)
     assert case.status == Status.NOTIFIED and case.hearing_eligible  # 20,000 yuan ≥ 10,000 for a citizen
