@@ -120,3 +120,12 @@ def dhm_point(db):
     from apps.gbcp.models import Region
 
     return Region.objects.get(code="110101001").boundary.buffer(-0.004).point_on_surface
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Assertions read the English source messages, whether or not the Chinese catalogue is compiled."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -214,3 +214,13 @@ def test_deadline_warnings_go_out_once_per_point(investigating, officer1, squad_
     assert {n.recipient_id for n in notes} >= {officer1.pk, squad_leader.pk}
     investigating.refresh_from_db()
     assert "decision:30" in investigating.alerts_sent and "decision:7" in investigating.alerts_sent
+
+
+@pytest.mark.django_db
+def test_an_officer_cannot_open_a_case_outside_the_squads_jurisdiction(officer1, vendor_cause):
+    from apps.gbcp.models import Region
+
+    haidian = Region.objects.get(code="110108").boundary.point_on_surface
+    with pytest.raises(ApplicationError) as refused:
+        services.case_open(user=officer1, source="patrol", cause=vendor_cause, point=haidian, facts="越界")
+    assert refused.value.status_code == 403
