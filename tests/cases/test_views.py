@@ -62,3 +62,19 @@ def test_the_on_the_spot_form_decides_and_refuses_over_the_limit(client, officer
     done = client.post("/cases/onsite/", {**form, "amount": "200"})
     assert done.status_code == 302
     assert "/cases/" in done["Location"]
+
+
+@pytest.mark.django_db
+def test_the_case_page_renders_in_every_state_for_the_roles_that_act_there(client, squad_leader, legal, leader, officer1):
+    from apps.cases.models import Case
+
+    cases = list({c.status: c for c in Case.objects.filter(region_code__startswith="110101")}.values())
+    assert len(cases) >= 10
+    for user in (officer1, squad_leader, legal, leader):
+        client.force_login(user)
+        for case in cases:
+            response = client.get(f"/cases/{case.pk}/")
+            assert response.status_code == 200, (user, case.status)
+            assert case.number in response.content.decode()
+    for queue in ("legal", "leader", "squad"):
+        assert client.get(f"/cases/queue/{queue}/").status_code == 200
