@@ -1,7 +1,6 @@
 """Evidence API: upload and reads by insider, outsider and anonymous; proofs, tree heads, consistency, bundle."""
 import base64
 import hashlib
-import io
 import json
 import subprocess
 import sys
@@ -221,3 +220,9 @@ def test_the_openapi_schema_lists_the_evidence_endpoints():
                  "/api/evidence/tree-heads/latest/", "/api/evidence/consistency/"):
         assert path in paths, path
     assert "multipart/form-data" in paths["/api/evidence/"]["post"]["requestBody"]["content"]
+
+
+def test_error_messages_come_in_chinese_by_default(api_as, insider, dc_task, media_root):
+    client = api_as(insider)
+    response = _upload(client, dc_task, SimpleUploadedFile("scene.jpg", b"plain text"))
+    assert "与其文件名不符" in response.json()["error"]["message"]
