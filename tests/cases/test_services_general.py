@@ -224,3 +224,43 @@ def test_an_officer_cannot_open_a_case_outside_the_squads_jurisdiction(officer1,
     with pytest.raises(ApplicationError) as refused:
         services.case_open(user=officer1, source="patrol", cause=vendor_cause, point=haidian, facts="越界")
     assert refused.value.status_code == 403
+
+
+@pytest.mark.django_db
+def test_service_and_payment_warnings_follow_the_decision(investigating, officer1, legal, leader, squad_leader):
+    from apps.cases.tasks import sweep_case_deadlines
+
+    case = _to_notified(investigating, officer1, legal, leader, fine="3000")
+    case = services.case_decide(user=leader, case=case)
+
+    def warnings():
+        return list(case.logs.filter(action="deadline_warning").values_list("data__point", flat=True))
+
+    services.case_deadlines_sweep(now=case.decided_at + dt.timedelta(days=5))  # 2 days left to serve
+    services.case_deadlines_sweep(now=case.decided_at + dt.timedelta(days=6))
+    assert warnings() == ["service:2"]
+    case = services.case_serve(user=officer1, case=case, method="post")
+    sweep_case_deadlines.delay().get()  # nothing due today for this case
+    assert warnings() == ["service:2"]
+    services.case_deadlines_sweep(now=timezone.make_aware(dt.datetime.combine(case.payment_due, dt.time(9))))
+    assert warnings() == ["service:2", "payment:0"]
+
+
+@pytest.mark.django_db
+def test_a_warning_or_no_punishment_needs_no_payment_and_goes_straight_to_close(investigating, officer1, legal, leader, squad_leader):
+    from viewflow.workflow.status import PROCESS
+
+    services.case_set_penalty(user=officer1, case=investigating, level="slight", fine="0", warning=True, departure_reason="初次违法，当场改正")
+    services.case_submit_review(user=officer1, case=investigating)
+    services.case_legal_review(user=legal, case=investigating, passed=True)
+    services.case_leader_approve(user=leader, case=investigating)
+    case = services.case_notify(user=officer1, case=investigating)
+    assert not case.hearing_eligible
+    case = services.case_decide(user=leader, case=case)
+    assert not hasattr(case, "payment") or case.fine == 0
+    case = services.case_serve(user=officer1, case=case, method="on_the_spot")
+    assert case.status == Status.EXECUTED
+    case = services.case_close(user=squad_leader, case=case)
+    case = services.case_archive(user=squad_leader, case=case)
+    case.process.refresh_from_db()
+    assert case.status == Status.ARCHIVED and case.process.status == PROCESS.DONE
