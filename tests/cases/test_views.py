@@ -78,3 +78,14 @@ def test_the_case_page_renders_in_every_state_for_the_roles_that_act_there(clien
             assert case.number in response.content.decode()
     for queue in ("legal", "leader", "squad"):
         assert client.get(f"/cases/queue/{queue}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_case_list_page_has_a_fixed_number_of_queries(client, insider, django_assert_max_num_queries):
+    from apps.cases.models import Case
+
+    client.force_login(insider)
+    assert Case.objects.filter(region_code__startswith="110101").count() >= 10
+    with django_assert_max_num_queries(12):
+        response = client.get("/cases/")
+    assert response.status_code == 200
