@@ -779,6 +779,8 @@ def case_serve(*, user, case: Case, method: str, served_at=None) -> Case:
 
         _complete_step(case, CaseFlow.serve, user, mutate)
         documents.issue(case=case, kind="service_receipt", user=user)
+        if case.status == Status.EXECUTING and Payment.objects.filter(case=case, state=Payment.State.PAID).exists():
+            _mark_executed(case, user, "paid_before_service")
     return case
 
 
@@ -797,12 +799,14 @@ def _mark_executed(case, user, action, **data):
         case.save()
         _log(case, action, user, **data)
 
-    if case.procedure == Procedure.GENERAL:
-        _complete_step(case, CaseFlow.execute, user, mutate)
-    elif case.status == Status.EXECUTING:
-        mutate()
-    else:  # simple procedure paid before it was filed with the organisation: stays awaiting filing
+    if case.status != Status.EXECUTING:
+        # Paid before service (general) or before filing with the organisation (simple): the case
+        # moves on when that step is done.
         _log(case, action, user, **data)
+    elif case.procedure == Procedure.GENERAL:
+        _complete_step(case, CaseFlow.execute, user, mutate)
+    else:
+        mutate()
 
 
 def payment_notice_receive(*, body: bytes, headers) -> tuple[Payment, bool]:

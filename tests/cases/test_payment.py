@@ -89,3 +89,19 @@ def test_the_cashier_page_shows_the_amount_and_pays_through_the_same_service(cli
     onsite_case.refresh_from_db()
     assert onsite_case.payment.state == Payment.State.PAID and onsite_case.status == Status.EXECUTED
     assert client.get("/cases/pay/CE0000000000000000X/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_fine_paid_before_service_executes_the_case_when_it_is_served(api, investigating, officer1, legal, leader):
+    services.case_set_penalty(user=officer1, case=investigating, level="ordinary", fine="1000", departure_reason="依情节")
+    services.case_submit_review(user=officer1, case=investigating)
+    services.case_legal_review(user=legal, case=investigating, passed=True)
+    services.case_leader_approve(user=leader, case=investigating)
+    services.case_notify(user=officer1, case=investigating)
+    case = services.case_decide(user=leader, case=investigating)
+    response = _post(api, *LocalPaymentProvider().build_notice(reference=case.payment.reference, amount_fen=100000))
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.status == Status.DECIDED
+    case = services.case_serve(user=officer1, case=case, method="on_the_spot")
+    assert case.status == Status.EXECUTED
