@@ -292,6 +292,8 @@ CELERY_BEAT_SCHEDULE["evidence-verify"] = {"task": "apps.evidence.tasks.verify_e
 # one from SECRET_KEY when unset; set a real one in production).
 CASES_PAYMENT_PROVIDER = os.environ.get("CASES_PAYMENT_PROVIDER", "apps.cases.payment_provider.LocalPaymentProvider")
 CASES_PAYMENT_SECRET = os.environ.get("CASES_PAYMENT_SECRET", "")
+CASES_PUBLIC_BASE_URL = os.environ.get("CASES_PUBLIC_BASE_URL", "http://127.0.0.1:8000")  # where the QR codes on documents lead
+CELERY_BEAT_SCHEDULE["cases-sweep-deadlines"] = {"task": "apps.cases.tasks.sweep_case_deadlines", "schedule": 3600.0}
 CASES_PDF_FONT = os.environ.get("CASES_PDF_FONT") or None  # default: the Debian fonts-wqy-zenhei file
 
 # --- ledger (基础台账) -------------------------------------------------------------
