@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -315,6 +315,35 @@ def _lock_status(device) -> DeviceStatus:
 
 def _shift_at(device, when):
     return Shift.objects.filter(device=device, starts_at__lte=when, ends_at__gt=when).select_related("grid").first()
+
+
+def position_report(*, code: str, token: str | None, point, now=None) -> IngestResult:
+    """One parsed point with the device's code and token (the OsmAnd protocol: one point per request).
+
+    On PostgreSQL the token check, the insert and the unit's move are one statement whenever
+    nothing but the position can change (no active alarm, battery not low, no shift to check);
+    otherwise, and on other databases, it is ``device_authenticate`` and ``positions_ingest``.
+    Same answers either way: a bad token is a 401 with nothing stored, a repeated point is stored once.
+    """
+    now = now or timezone.now()
+    code = (code or "").strip().upper()
+    if connection.vendor == "postgresql" and code and token:
+        row = storage.report_position(code=code, token_hash=token_hash(token), point=point, now=now, low_battery=settings.DEVICE_LOW_BATTERY_PCT)
+        if row is None:
+            raise DeviceAuthError()
+        if row["simple"]:
+            device = Device(pk=row["id"], code=code, kind=row["kind"], name=row["name"], vehicle_plate=row["vehicle_plate"])
+            if row["stored"] and row["position_at"] == point[0]:
+                status = DeviceStatus(
+                    device_id=device.pk, position_at=row["position_at"], point=Point(point[2], point[1], srid=4326),
+                    speed_kmh=row["speed_kmh"], bearing=row["bearing"], battery=row["battery"],
+                )
+                events.unit_moved(device=device, status=status, region_code=row["region_code"])
+            return IngestResult(device=device, received=1, stored=row["stored"])
+        device = Device.objects.select_related("region").get(pk=row["id"])
+    else:
+        device = device_authenticate(code=code, token=token)
+    return positions_ingest(device=device, points=[point], now=now)
 
 
 @transaction.atomic
