@@ -84,10 +84,10 @@ def make_points(n, start):
     ]
 
 
-def start_gunicorn(port, workers, worker_class, threads):
+def start_gunicorn(port, workers, worker_class, threads, app):
     """gunicorn with WSGI workers, as the ingestion endpoints are served in production (docs/DEVICES.md)."""
     command = [
-        str(ROOT / ".venv/bin/gunicorn"), "cityenforce.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+        str(ROOT / ".venv/bin/gunicorn"), app, "-b", f"127.0.0.1:{port}", "-w", str(workers),
         "-k", worker_class, "--threads", str(threads), "--backlog", "2048", "--keep-alive", "30", "--log-level", "warning",
     ]
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "LOG_LEVEL": "ERROR"})
@@ -261,6 +261,7 @@ def main():
     parser.add_argument("--phones", type=int, default=1000, help="devices sending OsmAnd points")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--app", default="apps.devices.wsgi:application", help="WSGI application (cityenforce.wsgi:application: with all middleware)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--osmand-seconds", type=int, default=10)
@@ -274,7 +275,7 @@ def main():
         sys.exit("This benchmark compares with COPY and needs PostgreSQL (DATABASE_URL=postgis://...).")
     call_command("migrate", verbosity=0)
     result = {"date": timezone.now().isoformat(timespec="seconds"), "load_average_before": load_average(), "cpus": os.cpu_count(),
-              "server": f"gunicorn -w {args.workers} -k {args.worker_class} --threads {args.threads}"}
+              "server": f"gunicorn {args.app} -w {args.workers} -k {args.worker_class} --threads {args.threads}"}
     proc = None
     try:
         if not args.skip_batches:
@@ -289,7 +290,7 @@ def main():
         if phones:
             clear([d.pk for d in phones])
         connection.close()
-        proc = start_gunicorn(args.port, args.workers, args.worker_class, args.threads)
+        proc = start_gunicorn(args.port, args.workers, args.worker_class, args.threads, args.app)
         if not args.skip_batches:
             meter = CpuMeter(proc.pid)
             before = meter.snapshot()
