@@ -190,7 +190,14 @@ def alarm_changed(*, alarm, event: str):
         "alarm.cleared": _("Alarm cleared: %(message)s") % {"message": alarm.message},
     }
     level = Notification.Level.URGENT if event == "alarm.raised" and alarm.severity >= 3 else Notification.Level.WARNING
-    publish(
-        event=event, payload=payload, region_code=alarm.region.code, persist=False,
-        title=titles.get(event, event), body=alarm.device.name, level=level, link="/devices/map/",
-    )
+    title, body, link = titles.get(event, event), alarm.device.name, "/devices/map/"
+    layer = get_channel_layer()
+    if layer is None or isinstance(layer, InMemoryChannelLayer):
+        publish(event=event, payload=payload, region_code=alarm.region.code, persist=False, title=title, body=body, level=level, link=link)
+        return
+    # The message apps.realtime.events.publish(persist=False) sends to the jurisdiction, sent through this
+    # process's loop: publish's async_to_sync costs a new event loop and Redis connections per call on a
+    # WSGI worker, which is most of the time from the reading to the alarm on the map.
+    message = {"type": "notify", "event": event, "title": title, "body": body, "level": level, "link": link, "payload": payload}
+    names = groups.region_groups_for_code(alarm.region.code) + [groups.EVERYTHING_GROUP]
+    transaction.on_commit(lambda: send_messages([(name, message) for name in names]))

@@ -201,11 +201,19 @@ def alarm_task_create(*, user=None, alarm_id) -> int | None:
 
 def _alarm_touch(alarm, *, at, severity=None, details=None):
     """A continuing episode: no new alarm and no history row per reading, just the latest facts."""
+    _alarm_note(alarm, at=at, severity=severity, details=details)
+    _alarm_touch_save(alarm)
+
+
+def _alarm_note(alarm, *, at, severity=None, details=None):
     alarm.last_seen_at = at
     if severity is not None and severity > alarm.severity:
         alarm.severity = severity
     if details:
         alarm.details = {**alarm.details, **details}
+
+
+def _alarm_touch_save(alarm):
     Alarm.objects.filter(pk=alarm.pk).update(last_seen_at=alarm.last_seen_at, severity=alarm.severity, details=alarm.details)
     events.alarm_changed(alarm=alarm, event="alarm.updated")
 
@@ -469,19 +477,27 @@ def _noise_rule(device, status, new_times, alarm):
         .order_by("recorded_at").values_list("recorded_at", "interval_s", "laeq", "lmax")
     )
     first_new = new_times[0]
+    # Each reading's energy tᵢ·10^(Lᵢ/10) is computed once, not once per window it is in, and the
+    # loud intervals are counted as they enter and leave the window (the night Lmax threshold is
+    # one number all night); the sums are the same as noise.leq's, in the same order.
+    night_threshold = limits.night + noise.NIGHT_LMAX_MARGIN
     in_window = deque()
+    loud = 0
+    touched = False  # a continuing episode is written once per batch, with its latest facts
     for at, interval_s, laeq, lmax in rows:
-        in_window.append((at, interval_s, laeq, lmax))
+        entry = (at, interval_s, noise.energy(interval_s, laeq), lmax is not None and lmax > night_threshold)
+        in_window.append(entry)
+        loud += entry[3]
         while in_window and in_window[0][0] <= at - window:
-            in_window.popleft()
+            loud -= in_window.popleft()[3]
         if at < first_new:
             continue
         # A gap longer than the window means the earlier state says nothing about now.
         if status.noise_at is not None and at - status.noise_at > window:
             status.noise_over_since = status.noise_under_since = None
         limit, night = limits.at(at)
-        level = noise.leq((r[1], r[2]) for r in in_window)
-        lmax_hits = sum(1 for r in in_window if r[3] is not None and r[3] > limit + noise.NIGHT_LMAX_MARGIN) if night else 0
+        level = noise.leq_of_energies((r[1], r[2]) for r in in_window)
+        lmax_hits = loud if night else 0
         started = at - dt.timedelta(seconds=interval_s)
         status.noise_at, status.laeq, status.lmax, status.window_leq = at, laeq, lmax, round(level, 1)
         over_leq = level > limit
@@ -494,7 +510,8 @@ def _noise_rule(device, status, new_times, alarm):
             facts = {"window_leq": round(level, 1), "limit": limit, "night": night, "lmax_hits": lmax_hits}
             if alarm is not None:
                 facts["peak_leq"] = max(alarm.details.get("peak_leq", 0), round(level, 1))
-                _alarm_touch(alarm, at=at, severity=severity, details=facts)
+                _alarm_note(alarm, at=at, severity=severity, details=facts)
+                touched = True
             elif over_lmax or at - status.noise_over_since >= sustain:
                 reason = _("night Lmax over the limit by more than 15 dB(A)") if over_lmax and not over_leq else _("LAeq over the limit")
                 alarm = _alarm_raise(
@@ -509,7 +526,9 @@ def _noise_rule(device, status, new_times, alarm):
             status.noise_under_since = status.noise_under_since or started
             if alarm is not None and at - status.noise_under_since >= clear_after:
                 _alarm_close(alarm, at=at, reason=_("below the limit for %(minutes)d minutes") % {"minutes": clear_after.total_seconds() // 60})
-                alarm = None
+                alarm, touched = None, False  # closing saves the whole alarm, facts included
+    if alarm is not None and touched:
+        _alarm_touch_save(alarm)
 
 
 # --- sweeps ---------------------------------------------------------------
