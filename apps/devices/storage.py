@@ -9,9 +9,24 @@ NOISE_COLUMNS = ["device_id", "recorded_at", "interval_s", "laeq", "lmax", "rece
 NOISE_TYPES = ["int8", "timestamptz", "int4", "float8", "float8", "timestamptz"]
 
 
+# Below this many rows one INSERT … unnest() (one round trip) beats COPY (savepoint, copy, release).
+COPY_MIN_ROWS = 200
+
+
+def _insert_unnest(table, columns, types, rows):
+    arrays = ", ".join(f"%s::{t}[]" for t in types)
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) ON CONFLICT (device_id, recorded_at) DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(col) for col in zip(*rows)])
+        return cursor.rowcount
+
+
 def _insert_postgresql(table, columns, types, rows):
     """COPY straight into the table (the fastest way in); a repeated reading makes it fail, and then the rows
-    go through a staging table and ``INSERT … ON CONFLICT DO NOTHING``, so each reading is still stored once."""
+    go through a staging table and ``INSERT … ON CONFLICT DO NOTHING``, so each reading is still stored once.
+    Small batches (a noise sensor's minute) are one INSERT … SELECT FROM unnest(), one array per column."""
+    if len(rows) < COPY_MIN_ROWS:
+        return _insert_unnest(table, columns, types, rows)
     columns_sql = ", ".join(columns)
     try:
         # A savepoint, so a unique violation costs only this attempt, not the caller's transaction.
