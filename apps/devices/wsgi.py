@@ -12,7 +12,7 @@ import os
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.wsgi import get_wsgi_application
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import translation
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cityenforce.settings")
@@ -34,13 +34,21 @@ def _language(get_response):
 
 
 class IngestionHandler(WSGIHandler):
-    """Django's WSGI handler (signals, URL resolution, error pages) with a middleware chain of one."""
+    """Django's WSGI handler (signals, error pages) with a middleware chain of one and the three routes resolved once."""
 
     def load_middleware(self, is_async=False):
         self._view_middleware = []
         self._template_response_middleware = []
         self._exception_middleware = []
         self._middleware_chain = convert_exception_to_response(_language(convert_exception_to_response(self._get_response)))
+        self._routes = {}
+
+    def resolve_request(self, request):
+        match = self._routes.get(request.path_info)
+        if match is None:
+            match = self._routes[request.path_info] = resolve(request.path_info)  # walks the project's URL tree once per path
+        request.resolver_match = match
+        return match
 
 
 ingestion_application = IngestionHandler()
