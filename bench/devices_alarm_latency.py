@@ -234,7 +234,8 @@ def main():
     env = {**os.environ, "LOG_LEVEL": "ERROR"}
     servers = [
         subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "apps.devices.wsgi:application", "-b", f"127.0.0.1:{PORT}", "-w", str(args.workers), "--log-level", "warning"],
+            [str(ROOT / ".venv/bin/gunicorn"), "apps.devices.wsgi:application", "-b", f"127.0.0.1:{PORT}", "-w", str(args.workers),
+             "-k", "gthread", "--threads", "4", "--keep-alive", "30", "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         ),
         subprocess.Popen(
@@ -255,7 +256,7 @@ def main():
     p95 = round(latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000, 1) if latencies else None
     result = {
         "date": timezone.now().isoformat(timespec="seconds"), "load_average_before": load_before, "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        "http": f"gunicorn apps.devices.wsgi:application -w {args.workers}", "websocket": "daphne cityenforce.asgi:application",
+        "http": f"gunicorn apps.devices.wsgi:application -w {args.workers} -k gthread --threads 4", "websocket": "daphne cityenforce.asgi:application",
         "episodes": args.episodes, "alarms_received": len(latencies), "missed": missed,
         "median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None, "p95_ms": p95,
         "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
