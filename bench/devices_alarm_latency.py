@@ -6,7 +6,7 @@ WSGI workers (apps.devices.wsgi), the WebSocket by daphne, the Redis channel lay
         .venv/bin/python bench/devices_alarm_latency.py [--episodes 40] [--rate 1000] [--workers 3]
 
 Needs a migrated database with the demo city (construction sites: `manage.py seed_demo`). Starts gunicorn on
-port 18751 and daphne on 18761; the client is a real WebSocket client (autobahn) connected to daphne's
+port 18751 and daphne on 18761; the client is a real WebSocket client (a few lines of RFC 6455) on daphne's
 /ws/map/ with the admin's API token, as a browser or the mobile client is. Each episode sends one batch of
 15 one-minute readings at 85 dB(A) for a fresh trigger sensor and times from sending the POST until
 `alarm.raised` for that sensor arrives over the socket. Prints the goal with PASS/FAIL, then one JSON line.

@@ -7,7 +7,7 @@
 One command (its own database, migrated on the way; no demo city needed):
   DATABASE_URL=postgis://postgres@127.0.0.1:5432/cityenforce_bench REDIS_URL=redis://127.0.0.1:6379/11 \
     .venv/bin/python bench/devices_ingest.py
-Options: --points 200000 --batch 5000 --workers 4 --worker-class sync --clients 4 --phones 1000
+Options: --points 200000 --batch 5000 --workers 3 --worker-class gthread --threads 4 --clients 4 --phones 1000
 --osmand-seconds 10 --osmand-connections 32. Prints the goals with PASS/FAIL, then one JSON line.
 """
 import argparse
