@@ -61,6 +61,12 @@ class LiveMapConsumer(AsyncJsonWebsocketConsumer):
         self.pending_units[unit["id"]] = unit
         self._schedule()
 
+    async def map_units(self, message):
+        # Servers coalesce positions: many units in one message.
+        for unit in message["units"]:
+            self.pending_units[unit["id"]] = unit
+        self._schedule()
+
     async def map_alarm(self, message):
         alarm = message["alarm"]
         self.pending_alarms[alarm["id"]] = alarm

@@ -58,3 +58,20 @@ def leq(readings) -> float | None:
     if total_t <= 0:
         return None
     return 10 * math.log10(energy / total_t)
+
+
+def energy(interval_s, level) -> float:
+    """One interval's share of the energy sum of ``leq``: tᵢ·10^(Lᵢ/10)."""
+    return interval_s * 10 ** (level / 10)
+
+
+def leq_of_energies(pairs) -> float | None:
+    """``leq`` from (interval_s, energy) pairs: the same sums in the same order, so the same result to the last bit."""
+    total_t = 0.0
+    total = 0.0
+    for interval_s, share in pairs:
+        total_t += interval_s
+        total += share
+    if total_t <= 0:
+        return None
+    return 10 * math.log10(total / total_t)

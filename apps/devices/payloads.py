@@ -143,6 +143,8 @@ def parse_batch(items, parse_one, *, max_items=None, now=None):
     if len(items) > max_items:
         raise PayloadError(_("At most %(n)d items per request.") % {"n": max_items})
     now = now or timezone.now()
+    if parse_one is parse_position:
+        return _parse_positions_fast(items, now)
     parsed = []
     for index, item in enumerate(items):
         try:
@@ -150,6 +152,67 @@ def parse_batch(items, parse_one, *, max_items=None, now=None):
         except PayloadError as exc:
             exc.index = index
             raise
+    return parsed
+
+
+_UTC = dt.timezone.utc
+_OPTIONAL = (("speed", 0.0, 600.0), ("bearing", 0.0, 360.0), ("altitude", -500.0, 10000.0), ("accuracy", 0.0, 100000.0), ("battery", 0.0, 100.0))
+
+
+def _parse_positions_fast(items, now):
+    """``parse_position`` over a batch, for the common shapes only (numbers as JSON numbers, ISO or unix times).
+
+    Anything else (strings for numbers, missing fields, values out of range, NaN) is handed to
+    ``parse_position`` itself, which either refuses it with the usual error or returns its value,
+    so the result and the errors are exactly those of the plain loop at a fraction of the cost.
+    """
+    latest = now + dt.timedelta(seconds=settings.DEVICE_MAX_FUTURE_S)
+    earliest = now - dt.timedelta(days=settings.DEVICE_RETENTION_DAYS)
+    fromiso, fromts = dt.datetime.fromisoformat, dt.datetime.fromtimestamp
+    parsed = []
+    append = parsed.append
+    for index, item in enumerate(items):
+        try:
+            if type(item) is not dict:
+                raise LookupError
+            when = item["time"] if "time" in item else item.get("timestamp")
+            kind = type(when)
+            if kind is str:
+                if len(when) < 19 or when[4] != "-" or when[-1] == " " or when[0] == " ":
+                    raise LookupError
+                when = fromiso(when)
+                if when.tzinfo is None:
+                    when = when.replace(tzinfo=_UTC)
+            elif kind is int or kind is float:
+                if not 0 <= when < 1e14:
+                    raise LookupError
+                when = fromts(when / 1000.0 if when >= 1e11 else float(when), tz=_UTC)
+            else:
+                raise LookupError
+            if not earliest <= when <= latest:
+                raise LookupError
+            when = when.astimezone(_UTC)
+            lat, lon = item["lat"], item["lon"]
+            if (type(lat) is not float and type(lat) is not int) or (type(lon) is not float and type(lon) is not int) \
+                    or not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+                raise LookupError
+            values = [when, float(lat), float(lon)]
+            for field, low, high in _OPTIONAL:
+                value = item.get(field)
+                if value is None:
+                    values.append(None)
+                elif (type(value) is float or type(value) is int) and low <= value <= high:
+                    values.append(float(value))
+                else:
+                    raise LookupError
+            append(tuple(values))
+        except (LookupError, ValueError, OverflowError, OSError, TypeError):
+            # Not a common shape: the reference parser decides (and names the index if it refuses).
+            try:
+                append(parse_position(item, now=now))
+            except PayloadError as exc:
+                exc.index = index
+                raise
     return parsed
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,7 +148,8 @@ def device_token_revoke(*, user, device: Device) -> Device:
 def device_authenticate(*, code: str, token: str | None) -> Device:
     """The device whose code and token match; anything else is one 401, with nothing stored."""
     code = (code or "").strip().upper()
-    device = Device.objects.filter(code=code).select_related("region").first() if code else None
+    # The place too: a noise sensor's alarm names it and takes its point (one join instead of a query per alarm).
+    device = Device.objects.filter(code=code).select_related("region", "place").first() if code else None
     given = token_hash(token or "")
     if device is None or not token or device.revoked_at is not None or not device.is_active:
         raise DeviceAuthError()
@@ -201,11 +202,19 @@ def alarm_task_create(*, user=None, alarm_id) -> int | None:
 
 def _alarm_touch(alarm, *, at, severity=None, details=None):
     """A continuing episode: no new alarm and no history row per reading, just the latest facts."""
+    _alarm_note(alarm, at=at, severity=severity, details=details)
+    _alarm_touch_save(alarm)
+
+
+def _alarm_note(alarm, *, at, severity=None, details=None):
     alarm.last_seen_at = at
     if severity is not None and severity > alarm.severity:
         alarm.severity = severity
     if details:
         alarm.details = {**alarm.details, **details}
+
+
+def _alarm_touch_save(alarm):
     Alarm.objects.filter(pk=alarm.pk).update(last_seen_at=alarm.last_seen_at, severity=alarm.severity, details=alarm.details)
     events.alarm_changed(alarm=alarm, event="alarm.updated")
 
@@ -315,6 +324,35 @@ def _lock_status(device) -> DeviceStatus:
 
 def _shift_at(device, when):
     return Shift.objects.filter(device=device, starts_at__lte=when, ends_at__gt=when).select_related("grid").first()
+
+
+def position_report(*, code: str, token: str | None, point, now=None) -> IngestResult:
+    """One parsed point with the device's code and token (the OsmAnd protocol: one point per request).
+
+    On PostgreSQL the token check, the insert and the unit's move are one statement whenever
+    nothing but the position can change (no active alarm, battery not low, no shift to check);
+    otherwise, and on other databases, it is ``device_authenticate`` and ``positions_ingest``.
+    Same answers either way: a bad token is a 401 with nothing stored, a repeated point is stored once.
+    """
+    now = now or timezone.now()
+    code = (code or "").strip().upper()
+    if connection.vendor == "postgresql" and code and token:
+        row = storage.report_position(code=code, token_hash=token_hash(token), point=point, now=now, low_battery=settings.DEVICE_LOW_BATTERY_PCT)
+        if row is None:
+            raise DeviceAuthError()
+        if row["simple"]:
+            device = Device(pk=row["id"], code=code, kind=row["kind"], name=row["name"], vehicle_plate=row["vehicle_plate"])
+            if row["stored"] and row["position_at"] == point[0]:
+                status = DeviceStatus(
+                    device_id=device.pk, position_at=row["position_at"], point=Point(point[2], point[1], srid=4326),
+                    speed_kmh=row["speed_kmh"], bearing=row["bearing"], battery=row["battery"],
+                )
+                events.unit_moved(device=device, status=status, region_code=row["region_code"])
+            return IngestResult(device=device, received=1, stored=row["stored"])
+        device = Device.objects.select_related("region").get(pk=row["id"])
+    else:
+        device = device_authenticate(code=code, token=token)
+    return positions_ingest(device=device, points=[point], now=now)
 
 
 @transaction.atomic
@@ -440,19 +478,27 @@ def _noise_rule(device, status, new_times, alarm):
         .order_by("recorded_at").values_list("recorded_at", "interval_s", "laeq", "lmax")
     )
     first_new = new_times[0]
+    # Each reading's energy tᵢ·10^(Lᵢ/10) is computed once, not once per window it is in, and the
+    # loud intervals are counted as they enter and leave the window (the night Lmax threshold is
+    # one number all night); the sums are the same as noise.leq's, in the same order.
+    night_threshold = limits.night + noise.NIGHT_LMAX_MARGIN
     in_window = deque()
+    loud = 0
+    touched = False  # a continuing episode is written once per batch, with its latest facts
     for at, interval_s, laeq, lmax in rows:
-        in_window.append((at, interval_s, laeq, lmax))
+        entry = (at, interval_s, noise.energy(interval_s, laeq), lmax is not None and lmax > night_threshold)
+        in_window.append(entry)
+        loud += entry[3]
         while in_window and in_window[0][0] <= at - window:
-            in_window.popleft()
+            loud -= in_window.popleft()[3]
         if at < first_new:
             continue
         # A gap longer than the window means the earlier state says nothing about now.
         if status.noise_at is not None and at - status.noise_at > window:
             status.noise_over_since = status.noise_under_since = None
         limit, night = limits.at(at)
-        level = noise.leq((r[1], r[2]) for r in in_window)
-        lmax_hits = sum(1 for r in in_window if r[3] is not None and r[3] > limit + noise.NIGHT_LMAX_MARGIN) if night else 0
+        level = noise.leq_of_energies((r[1], r[2]) for r in in_window)
+        lmax_hits = loud if night else 0
         started = at - dt.timedelta(seconds=interval_s)
         status.noise_at, status.laeq, status.lmax, status.window_leq = at, laeq, lmax, round(level, 1)
         over_leq = level > limit
@@ -465,7 +511,8 @@ def _noise_rule(device, status, new_times, alarm):
             facts = {"window_leq": round(level, 1), "limit": limit, "night": night, "lmax_hits": lmax_hits}
             if alarm is not None:
                 facts["peak_leq"] = max(alarm.details.get("peak_leq", 0), round(level, 1))
-                _alarm_touch(alarm, at=at, severity=severity, details=facts)
+                _alarm_note(alarm, at=at, severity=severity, details=facts)
+                touched = True
             elif over_lmax or at - status.noise_over_since >= sustain:
                 reason = _("night Lmax over the limit by more than 15 dB(A)") if over_lmax and not over_leq else _("LAeq over the limit")
                 alarm = _alarm_raise(
@@ -480,7 +527,9 @@ def _noise_rule(device, status, new_times, alarm):
             status.noise_under_since = status.noise_under_since or started
             if alarm is not None and at - status.noise_under_since >= clear_after:
                 _alarm_close(alarm, at=at, reason=_("below the limit for %(minutes)d minutes") % {"minutes": clear_after.total_seconds() // 60})
-                alarm = None
+                alarm, touched = None, False  # closing saves the whole alarm, facts included
+    if alarm is not None and touched:
+        _alarm_touch_save(alarm)
 
 
 # --- sweeps ---------------------------------------------------------------
