@@ -1,4 +1,11 @@
 """Staff pages of evidence preservation, mounted at /evidence/."""
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from apps.evidence import views
+
+urlpatterns = [
+    path("", views.evidence_list, name="evidence-list"),
+    path("<int:pk>/", views.evidence_detail, name="evidence-detail"),
+    path("<int:pk>/file/", views.evidence_file, name="evidence-file"),
+    path("<int:pk>/bundle/", views.evidence_bundle, name="evidence-bundle"),
+]

@@ -1,0 +1,195 @@
+"""Every write of evidence preservation: record files and append them to the signed Merkle log."""
+import hashlib
+import time
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.evidence import filecheck, merkle, signing
+from apps.evidence.log import canonical_entry
+from apps.evidence.models import Evidence, LogEntry, LogState, TreeHead
+from apps.gbcp.audit import acting_as
+from apps.gbcp.errors import ApplicationError
+
+MAX_FILES_PER_CALL = 50
+
+
+def storage_path(sha256: str, extension: str) -> str:
+    """Content-addressed: the same bytes always land at the same name."""
+    return f"evidence/sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}{extension}"
+
+
+def _file_sha256(name: str) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with default_storage.open(name, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _store(upload, checked, created: list) -> str:
+    """Write the bytes under their content address unless an identical file is already there."""
+    name = storage_path(checked.sha256, checked.extension)
+    if default_storage.exists(name):
+        if _file_sha256(name) == checked.sha256:
+            return name
+        # A damaged copy of the same content: put the true bytes back (rows that point here expect exactly them).
+        default_storage.delete(name)
+    upload.seek(0)
+    saved = default_storage.save(name, upload)
+    created.append(saved)
+    if saved != name:
+        raise ApplicationError(_("The evidence file could not be stored."), code="evidence_storage_failed")
+    if _file_sha256(saved) != checked.sha256:
+        raise ApplicationError(_("The evidence file changed while it was being stored."), code="evidence_storage_failed")
+    return saved
+
+
+def _delete_files(names):
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            pass
+
+
+def _region_for(*, region_code, subject, point):
+    if region_code:
+        return region_code
+    subject_code = getattr(subject, "region_code", "") if subject is not None else ""
+    if subject_code:
+        return subject_code
+    if point is not None:
+        from apps.gbcp.locate import locate
+
+        location = locate(point)
+        region = location.street or location.district or location.city
+        if region is not None:
+            return region.code
+    return ""
+
+
+def _rounded(point):
+    """Seven decimals (about 1 cm): the row holds exactly what the log entry says."""
+    if point is None:
+        return None
+    from django.contrib.gis.geos import Point
+
+    if point.srid and point.srid != 4326:
+        point = point.transform(4326, clone=True)
+    return Point(round(point.x, 7), round(point.y, 7), srid=4326)
+
+
+def _lock_state() -> LogState:
+    # FOR UPDATE on the one state row queues concurrent appenders on PostgreSQL; SQLite's IMMEDIATE transactions already do.
+    state = LogState.objects.select_for_update().filter(pk=1).first()
+    if state is None:
+        LogState.objects.get_or_create(pk=1)
+        state = LogState.objects.select_for_update().get(pk=1)
+    return state
+
+
+def _append(state: LogState, evidence: Evidence) -> LogEntry:
+    entry = canonical_entry(evidence)
+    leaf = merkle.leaf_hash(entry)
+    log_entry = LogEntry(index=state.size, evidence=evidence, entry=entry.decode("ascii"), leaf_hash=leaf.hex())
+    log_entry.save()
+    frontier = [bytes.fromhex(h) for h in state.frontier]
+    state.frontier = [h.hex() for h in merkle.frontier_append(frontier, state.size, leaf)]
+    state.size += 1
+    return log_entry
+
+
+def _sign_head(state: LogState) -> TreeHead:
+    root_hex = merkle.frontier_root([bytes.fromhex(h) for h in state.frontier]).hex()
+    timestamp = int(time.time() * 1000)
+    head = TreeHead(
+        tree_size=state.size, root_hash=root_hex, timestamp=timestamp,
+        signature=signing.sign(signing.sth_message(state.size, root_hex, timestamp)), key_id=signing.key_id(),
+    )
+    head.save()
+    return head
+
+
+def evidence_record(*, user, file, subject=None, region_code: str = "", captured_at=None,
+                    point=None, device: str = "", note: str = "", kind: str | None = None) -> Evidence:
+    """Check, store and log one evidence file; on any failure no row and no new file remain."""
+    return evidence_record_many(
+        user=user, files=[file], subject=subject, region_code=region_code, captured_at=captured_at,
+        point=point, device=device, note=note, kind=kind,
+    )[0]
+
+
+def evidence_record_many(*, user, files, subject=None, region_code: str = "", captured_at=None,
+                         point=None, device: str = "", note: str = "", kind: str | None = None) -> list[Evidence]:
+    """Several files with the same subject and circumstances: all recorded, or none; one signed tree head for the batch.
+
+    Explicit ``captured_at``/``point``/``device`` win over what each photo's EXIF says. The region is the
+    explicit ``region_code``, else the subject's ``region_code``, else the street (or district) that holds the point.
+    Access is the caller's business (the API checks jurisdiction over the subject).
+    """
+    files = [f for f in (files or ()) if f]
+    if not files:
+        raise ApplicationError(_("No evidence file was given."), code="evidence_missing", details={"file": [_("This field is required.")]})
+    if len(files) > MAX_FILES_PER_CALL:
+        raise ApplicationError(_("At most %(n)d files at once.") % {"n": MAX_FILES_PER_CALL}, code="evidence_too_many")
+    if kind is not None and kind not in Evidence.Kind.values:
+        raise ApplicationError(_("Unknown evidence kind “%(kind)s”.") % {"kind": kind}, code="evidence_type_unsupported")
+    subject_type, subject_id = None, ""
+    if subject is not None:
+        if getattr(subject, "pk", None) is None:
+            raise ApplicationError(_("The subject of the evidence must be saved first."), code="evidence_subject_unsaved")
+        subject_type, subject_id = ContentType.objects.get_for_model(subject), str(subject.pk)
+    if captured_at is not None and timezone.is_naive(captured_at):
+        captured_at = timezone.make_aware(captured_at)
+    if captured_at is not None and captured_at > timezone.now() + timezone.timedelta(minutes=10):
+        raise ApplicationError(_("The capture time lies in the future."), code="evidence_captured_in_future", details={"captured_at": [_("in the future")]})
+    checked = []
+    for i, upload in enumerate(files):
+        try:
+            checked.append(filecheck.check_file(upload, kind=kind))
+        except ApplicationError as exc:
+            if len(files) > 1:
+                exc.details = {**exc.details, "index": i}
+            raise
+    point = _rounded(point)
+    created: list[str] = []
+    recorded = []
+    try:
+        with transaction.atomic(), acting_as(user):
+            state = _lock_state()
+            now = timezone.now()
+            for upload, c in zip(files, checked):
+                name = _store(upload, c, created)
+                file_point = point or _rounded(c.exif.get("point"))
+                evidence = Evidence(
+                    kind=c.kind, media_type=c.media_type, original_name=c.original_name, sha256=c.sha256, size=c.size,
+                    subject_type=subject_type, subject_id=subject_id,
+                    region_code=_region_for(region_code=region_code, subject=subject, point=file_point),
+                    captured_at=captured_at or c.exif.get("captured_at"), point=file_point,
+                    device=(device or c.exif.get("device") or "")[:200], note=note or "",
+                    uploaded_by=user if getattr(user, "pk", None) else None, recorded_at=now,
+                )
+                evidence.file.name = name
+                evidence.save()
+                _append(state, evidence)
+                recorded.append(evidence)
+            state.save()
+            _sign_head(state)
+    except BaseException:
+        _delete_files(created)
+        raise
+    return recorded
+
+
+def tree_head_sign(*, user=None) -> TreeHead:
+    """Sign the current tree again (e.g. daily, so a verifier sees a fresh timestamp even when nothing was added)."""
+    with transaction.atomic(), acting_as(user):
+        state = _lock_state()
+        return _sign_head(state)
