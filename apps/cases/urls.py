@@ -1,4 +1,14 @@
-"""Staff pages of enforcement cases, mounted at /cases/."""
-from django.urls import path  # noqa: F401
+"""Staff pages of enforcement cases, mounted at /cases/, and the public verification and cashier pages."""
+from django.urls import path
 
-urlpatterns = []
+from apps.cases import views
+
+urlpatterns = [
+    path("", views.case_list, name="cases-list"),
+    path("queue/<slug:queue>/", views.case_list, name="cases-queue"),
+    path("<int:pk>/", views.case_detail, name="cases-case-detail"),
+    path("<int:pk>/<slug:action>/", views.case_action, name="cases-case-action"),
+    path("documents/<int:pk>/download/", views.document_download, name="cases-document-download"),
+    path("verify/<str:key>/", views.verify, name="cases-verify"),
+    path("pay/<str:reference>/", views.cashier, name="cases-pay"),
+]

@@ -1,4 +1,25 @@
-"""API of enforcement cases under /api/cases/."""
-from django.urls import path  # noqa: F401
+"""URLs of the case API under /api/cases/."""
+from django.urls import path
 
-urlpatterns = []
+from apps.cases.api import views
+
+_actions = [
+    ("update", views.update), ("penalty", views.penalty), ("file", views.file_), ("refuse", views.refuse), ("officers", views.officers),
+    ("records", views.record), ("submit", views.submit), ("review", views.review), ("discussion", views.discussion), ("approve", views.approve),
+    ("return", views.return_), ("notify", views.notify), ("statement", views.statement), ("hearing-request", views.hearing_request),
+    ("hearing", views.hearing), ("decide", views.decide), ("serve", views.serve), ("enforce", views.enforce), ("close", views.close),
+    ("archive", views.archive), ("onsite-file", views.onsite_file), ("extensions", views.extension_request),
+    ("extensions-approve", views.extension_approve), ("evidence", views.evidence),
+]
+
+urlpatterns = [
+    path("", views.CaseListView.as_view(), name="api-case-list"),
+    path("open/", views.CaseOpenView.as_view(), name="api-case-open"),
+    path("onsite/", views.OnsiteDecideView.as_view(), name="api-case-onsite"),
+    path("causes/", views.CauseListView.as_view(), name="api-cause-list"),
+    path("proposal/", views.ProposalView.as_view(), name="api-case-proposal"),
+    path("parties/lookup/", views.PartyLookupView.as_view(), name="api-party-lookup"),
+    path("payments/callback/", views.payment_callback, name="api-payment-callback"),
+    path("<int:pk>/", views.CaseDetailView.as_view(), name="api-case-detail"),
+    *[path(f"<int:pk>/{name}/", view, name=f"api-case-{name}") for name, view in _actions],
+]

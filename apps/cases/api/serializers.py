@@ -1,0 +1,221 @@
+"""Serializers of the case API for officers, squad leaders, legal reviewers and leaders; party data masked."""
+from rest_framework import serializers
+
+from apps.accounts.models import User
+from apps.cases.models import Case, CaseCause, CaseDocument, CaseExtension, CaseLog, CaseRecord, DiscretionLevel, PartyKind
+from apps.gbcp.api.fields import MaskedField, PointField
+from apps.gbcp.masking import clearance_for, mask
+from apps.gbcp.models import Place
+
+
+class DiscretionLevelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DiscretionLevel
+        fields = ["level", "conditions", "harm", "fine_min", "fine_max", "warning_allowed"]
+
+
+class CauseSerializer(serializers.ModelSerializer):
+    levels = DiscretionLevelSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CaseCause
+        fields = ["code", "name", "area", "legal_basis", "penalty_basis", "simple_allowed", "serious_harm", "citation_confirmed", "levels"]
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    cause = serializers.SerializerMethodField()
+    organization = serializers.CharField(source="organization.name", read_only=True)
+    owner = serializers.CharField(source="owner.__str__", default=None, read_only=True)
+    party_name = MaskedField("name")
+    point = PointField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "procedure", "source", "status", "cause", "party_kind", "party_name", "fine", "warning", "exempt",
+                  "region_code", "organization", "owner", "point", "opened_at", "filed_at", "decision_due", "payment_due"]
+
+    def get_cause(self, obj) -> dict | None:
+        return {"code": obj.cause.code, "name": obj.cause.name} if obj.cause_id else None
+
+
+class CaseLogSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.__str__", default=None, read_only=True)
+
+    class Meta:
+        model = CaseLog
+        fields = ["action", "actor", "reason", "data", "at"]
+
+
+class CaseRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseRecord
+        fields = ["id", "kind", "recorded_at", "location", "interviewee", "content"]
+
+
+class CaseDocumentSerializer(serializers.ModelSerializer):
+    verify_url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseDocument
+        fields = ["id", "kind", "number", "sha256", "issuer", "issued_at", "verify_url", "download_url"]
+
+    def get_verify_url(self, obj) -> str:
+        return f"/cases/verify/{obj.verify_token}/"
+
+    def get_download_url(self, obj) -> str:
+        return f"/cases/documents/{obj.pk}/download/"
+
+
+class CaseExtensionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseExtension
+        fields = ["id", "days", "reason", "requested_at", "approved_at"]
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    party_code = serializers.SerializerMethodField()
+    logs = CaseLogSerializer(many=True, read_only=True)
+    records = CaseRecordSerializer(many=True, read_only=True)
+    documents = CaseDocumentSerializer(many=True, read_only=True)
+    extensions = CaseExtensionSerializer(many=True, read_only=True)
+    officers = serializers.StringRelatedField(many=True, read_only=True)
+    payment = serializers.SerializerMethodField()
+    task = serializers.CharField(source="task.number", default=None, read_only=True)
+
+    class Meta(CaseListSerializer.Meta):
+        fields = CaseListSerializer.Meta.fields + [
+            "party_code", "facts", "discretion_facts", "proposal", "level", "departure_reason", "major", "discussion_date",
+            "discussion_conclusion", "not_filed_reason", "notified_at", "hearing_eligible", "hearing_waived", "hearing_requested_at",
+            "hearing_held_at", "decided_at", "service_due", "served_at", "service_method", "executed_at", "onsite_filed_at",
+            "closed_at", "archived_at", "officers", "task", "logs", "records", "documents", "extensions", "payment",
+        ]
+
+    def get_party_code(self, obj) -> str:
+        # A credit code is public; a resident ID is masked by clearance.
+        if obj.party_kind == PartyKind.ORGANISATION:
+            return obj.party_code
+        return mask("id_number", obj.party_code, clearance_for(getattr(self.context.get("request"), "user", None)))
+
+    def get_payment(self, obj) -> dict | None:
+        payment = getattr(obj, "payment", None) if hasattr(obj, "payment") else None
+        if payment is None:
+            return None
+        return {"reference": payment.reference, "amount_due": str(payment.amount_due), "state": payment.state,
+                "paid_at": payment.paid_at, "late_fee": str(payment.late_fee), "pay_url": f"/cases/pay/{payment.reference}/"}
+
+
+class DiscretionFactsSerializer(serializers.Serializer):
+    harm = serializers.ChoiceField(choices=["none", "slight", "ordinary", "serious"], default="ordinary")
+    first_offence = serializers.BooleanField(default=False)
+    corrected_promptly = serializers.BooleanField(default=False)
+    repeat_count = serializers.IntegerField(min_value=0, default=0)
+    mitigating = serializers.ListField(child=serializers.CharField(), required=False)
+    aggravating = serializers.ListField(child=serializers.CharField(), required=False)
+    violation_date = serializers.DateField(required=False)
+    consequences = serializers.BooleanField(default=False)
+
+
+def _cause_field(**kw):
+    return serializers.SlugRelatedField(slug_field="code", queryset=CaseCause.objects.filter(active=True), **kw)
+
+
+class CaseOpenSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=Case.Source.choices, default=Case.Source.PATROL)
+    cause = _cause_field(required=False, allow_null=True)
+    place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all(), required=False, allow_null=True)
+    point = PointField(required=False)
+    facts = serializers.CharField(max_length=8000)
+    discretion_facts = DiscretionFactsSerializer(required=False)
+
+
+class CaseUpdateSerializer(serializers.Serializer):
+    cause = _cause_field(required=False, allow_null=True)
+    facts = serializers.CharField(max_length=8000, required=False)
+    major = serializers.BooleanField(required=False, allow_null=True, default=None)
+    party_kind = serializers.ChoiceField(choices=PartyKind.choices, required=False)
+    party_name = serializers.CharField(max_length=128, required=False)
+    party_code = serializers.CharField(max_length=18, required=False)
+    discretion_facts = DiscretionFactsSerializer(required=False)
+
+
+class PenaltySerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["slight", "ordinary", "serious"])
+    fine = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    warning = serializers.BooleanField(default=False)
+    exempt = serializers.BooleanField(default=False)
+    departure_reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class CaseReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000)
+
+
+class ReviewSerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class OfficersSerializer(serializers.Serializer):
+    officers = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
+
+
+class RecordSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[CaseRecord.Kind.INQUIRY, CaseRecord.Kind.INSPECTION])
+    content = serializers.CharField(max_length=20000)
+    interviewee = serializers.CharField(max_length=128, required=False, allow_blank=True, default="")
+    location = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class StatementSerializer(serializers.Serializer):
+    content = serializers.CharField(max_length=20000)
+    waive_hearing = serializers.BooleanField(default=False)
+
+
+class HearingSerializer(serializers.Serializer):
+    record = serializers.CharField(max_length=20000)
+
+
+class DiscussionSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    attendees = serializers.CharField(max_length=2000)
+    conclusion = serializers.CharField(max_length=4000)
+
+
+class ServeSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=Case.ServiceMethod.choices)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=4000)
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=365)
+    reason = serializers.CharField(max_length=4000)
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), max_length=10, help_text="multipart: repeat the field per file")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class OnsiteSerializer(serializers.Serializer):
+    co_officer = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    party_kind = serializers.ChoiceField(choices=PartyKind.choices)
+    party_name = serializers.CharField(max_length=128)
+    party_code = serializers.CharField(max_length=18)
+    cause = _cause_field()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
+    warning = serializers.BooleanField(default=False)
+    facts = serializers.CharField(max_length=8000)
+    point = PointField(required=False)
+    place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all(), required=False, allow_null=True)
+
+
+class PartyLookupSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    code = serializers.CharField()
+    name = serializers.CharField(allow_blank=True)
+    valid = serializers.BooleanField()
+    linked = serializers.BooleanField()

@@ -1,0 +1,123 @@
+"""Generating a case's documents (文书): content from the case, number from a per-district-year-kind
+sequence, PDF from apps.cases.pdf, file and SHA-256 stored as a CaseDocument. Called inside services."""
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.cases.models import CaseDocument, new_token
+
+
+def public_url(path: str) -> str:
+    base = getattr(settings, "CASES_PUBLIC_BASE_URL", "") or getattr(settings, "PUBLIC_BASE_URL", "") or "http://localhost:8000"
+    return base.rstrip("/") + path
+
+
+def _issuer(case) -> str:
+    from apps.gbcp.models import Organization
+
+    bureau = Organization.objects.filter(kind=Organization.Kind.BUREAU, region__code=case.region_code[:6]).only("name").first()
+    return bureau.name if bureau else case.organization.name
+
+
+def _yuan(value) -> str:
+    return f"{value:.2f}元"
+
+
+def _fields(case, kind, payment):
+    party = case.party_name or "—"
+    rows = [("案件编号", case.number), ("当事人", party)]
+    if case.party_code:
+        rows.append(("证件号码" if case.party_kind == "citizen" else "统一社会信用代码", case.party_code))
+    rows.append(("案由", case.cause.name if case.cause_id else "—"))
+    if case.place_id:
+        rows.append(("地点", case.place.address or case.place.name))
+    if kind in ("proposed_penalty_notice", "penalty_decision", "onsite_decision", "closing_report"):
+        if case.exempt:
+            rows.append(("处理结果", "不予行政处罚"))
+        elif case.warning:
+            rows.append(("处罚种类", "警告"))
+        else:
+            rows.append(("罚款金额", _yuan(case.fine)))
+    if payment is not None:
+        rows.append(("缴款编号", payment.reference))
+        if case.payment_due:
+            rows.append(("缴款期限", f"{case.payment_due:%Y年%m月%d日}前"))
+    if kind == "service_receipt":
+        rows.append(("送达方式", case.get_service_method_display()))
+        rows.append(("送达时间", f"{timezone.localtime(case.served_at):%Y-%m-%d %H:%M}"))
+    return rows
+
+
+def _body(case, kind):
+    cause = case.cause
+    basis = (cause.legal_basis if cause else "") or "相关法律法规"
+    penalty_basis = (cause.penalty_basis if cause else "") or "相关法律法规"
+    facts = case.facts or "—"
+    if kind == "filing_approval":
+        return [f"经查，{facts}", f"涉嫌违反{basis}，符合立案条件，建议立案调查。", *case.reasons]
+    if kind == "proposed_penalty_notice":
+        body = [f"经查，你（单位）{facts}", f"上述行为违反了{basis}。依据{penalty_basis}，本机关拟作出如下行政处罚："
+                + ("警告。" if case.warning else "不予行政处罚。" if case.exempt else f"罚款{case.fine:.2f}元。"),
+                "根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你（单位）享有陈述、申辩的权利。"]
+        if case.hearing_eligible:
+            body.append("根据《中华人民共和国行政处罚法》第六十三条、第六十四条的规定，你（单位）有权要求举行听证；"
+                        "如要求听证，应当在收到本告知书之日起五日内提出。")
+        return body
+    if kind in ("penalty_decision", "onsite_decision"):
+        body = [f"经查，{facts}", f"上述行为违反了{basis}，依据{penalty_basis}，决定给予如下行政处罚："
+                + ("警告。" if case.warning else "不予行政处罚。" if case.exempt else f"罚款{case.fine:.2f}元。")]
+        if case.fine > 0:
+            body.append("请自收到本决定书之日起十五日内缴纳罚款（可扫描右下角二维码缴纳）。"
+                        "逾期不缴纳的，依据《中华人民共和国行政处罚法》第七十二条，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出罚款的数额。")
+        body.append("如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。")
+        return body
+    if kind == "service_receipt":
+        return [f"送达文书：行政处罚决定书（案件编号{case.number}）。"]
+    if kind == "closing_report":
+        return [f"本案已执行完毕（{case.get_status_display()}），建议结案。"]
+    return []
+
+
+def issue(*, case, kind: str, user=None, payment=None) -> CaseDocument:
+    """Render, number, hash and store one document of the case."""
+    from apps.cases import pdf
+    from apps.cases.services import _district, _next_seq
+
+    now = timezone.now()
+    district = _district(case.region_code)
+    year = timezone.localtime(now).year
+    seq = _next_seq(f"D{case.region_code[:6]}{year}{kind}")
+    number = pdf.document_number(kind=kind, district_name=district.name if district else "", year=year, seq=seq)
+    token = new_token()
+    payment_qr = ""
+    if payment is not None:
+        payment_qr = _payment_qr(payment)
+    issuer = _issuer(case)
+    content = pdf.DocumentContent(
+        kind=kind, number=number, issuer=issuer, fields=_fields(case, kind, payment), body=_body(case, kind),
+        verify_url=public_url(reverse("cases-verify", args=[token])), issued_on=timezone.localtime(now).date(), payment_qr=payment_qr,
+        signatures=[str(o) for o in case.officers.all()][:2] if kind in ("onsite_decision", "filing_approval") else [],
+    )
+    data = pdf.render_pdf(content)
+    document = CaseDocument(case=case, kind=kind, number=number, sha256=pdf.document_sha256(data), verify_token=token, issuer=issuer,
+                            issued_at=now, issued_by=user if getattr(user, "pk", None) else None)
+    document.file.save(f"{token}.pdf", ContentFile(data), save=False)
+    document.save()
+    from apps.cases.services import _log
+
+    _log(case, "document", user, kind=kind, number=number)
+    return document
+
+
+def _payment_qr(payment) -> str:
+    try:
+        from apps.cases.payment_provider import get_provider
+    except ImportError:  # pragma: no cover - provider not merged
+        return public_url(reverse("cases-pay", args=[payment.reference]))
+    order = get_provider().create_order(reference=payment.reference, amount_fen=int(payment.amount_due * 100),
+                                        description=f"罚款 {payment.case.number}")
+    # A URL a phone camera opens; the provider's own payload where it gives no page.
+    if order.pay_url:
+        return public_url(order.pay_url) if order.pay_url.startswith("/") else order.pay_url
+    return order.qr_payload

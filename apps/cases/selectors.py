@@ -1,0 +1,74 @@
+"""Reads of cases by who asks (jurisdiction by region code, squads their own cases) and of the cause catalogue."""
+from django.db.models import Q
+
+from apps.accounts.jurisdiction import scope_filter
+from apps.accounts.models import Role
+from apps.cases.models import OPEN_STATUSES, Case, CaseCause, CaseDocument, Status
+from apps.gbcp.errors import NotFound
+
+
+def cause_get(*, code: str) -> CaseCause:
+    cause = CaseCause.objects.filter(code=(code or "").strip()).prefetch_related("levels").first()
+    if cause is None:
+        raise NotFound()
+    return cause
+
+
+def causes_for_category(*, category):
+    return CaseCause.objects.filter(categories=category, active=True).prefetch_related("levels").order_by("code")
+
+
+def case_list_for_user(*, user, status=None, procedure=None, mine=False, open_only=False, q=None, queue=None):
+    """Staff see cases whose region lies in their jurisdiction; ``queue`` picks the cases awaiting the user's role."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    qs = Case.objects.filter(scope_filter(user, "region_code"))
+    qs = qs.select_related("cause", "organization", "owner", "region")
+    if status:
+        qs = qs.filter(status__in=status if isinstance(status, (list, tuple)) else [status])
+    if procedure:
+        qs = qs.filter(procedure=procedure)
+    if open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if mine:
+        qs = qs.filter(Q(owner=user) | Q(officers=user)).distinct()
+    if queue == "legal":
+        qs = qs.filter(status=Status.LEGAL_REVIEW)
+    elif queue == "leader":
+        qs = qs.filter(status__in=[Status.LEADER_APPROVAL, Status.NOTIFIED]) | qs.filter(extensions__approved_at__isnull=True, extensions__isnull=False)
+        qs = qs.distinct()
+    elif queue == "squad":
+        org_ids = [m.organization_id for m in user._memberships() if m.role == Role.SQUAD_LEADER]
+        qs = qs.filter(organization_id__in=org_ids, status__in=[Status.PENDING_FILING, Status.ONSITE_DECIDED, Status.EXECUTED, Status.CLOSED])
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(facts__icontains=q) | Q(party_name__icontains=q))
+    return qs.order_by("decision_due", "-opened_at", "-id") if queue else qs.order_by("-opened_at", "-id")
+
+
+def case_get_for_user(*, user, id) -> Case:
+    case = case_list_for_user(user=user).filter(pk=id).first()
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def cases_for_place(*, user, place):
+    return case_list_for_user(user=user).filter(place=place)
+
+
+def document_get_public(*, key: str) -> CaseDocument:
+    """For the public verification page: by number or by token, nothing else."""
+    key = (key or "").strip()
+    document = CaseDocument.objects.filter(Q(verify_token=key) | Q(number=key)).first()
+    if document is None:
+        raise NotFound()
+    return document
+
+
+def payment_get_public(*, reference: str):
+    from apps.cases.models import Payment
+
+    payment = Payment.objects.select_related("case").filter(reference=(reference or "").strip()).first()
+    if payment is None:
+        raise NotFound()
+    return payment
