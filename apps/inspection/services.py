@@ -62,7 +62,7 @@ def _ledger_uscc(place) -> str:
         licences_for_place = None
     if licences_for_place is not None:
         for licence in licences_for_place(place=place):
-            code = getattr(licence, "uscc", "") or getattr(getattr(licence, "entity", None), "uscc", "")
+            code = getattr(getattr(licence, "holder", None), "uscc", "")
             if code:
                 return code
     return place.operator.uscc if place.operator_id else ""
@@ -571,9 +571,13 @@ def finding_to_case(*, user, finding: Finding) -> Finding:
     _require_finding_access(user, finding)
     if not finding.item.cause_code:
         raise ApplicationError(_("This checklist item names no case cause."), code="no_cause")
+    try:
+        cause = cause_get(code=finding.item.cause_code)
+    except NotFound as exc:
+        raise ApplicationError(_("The case cause %(code)s does not exist.") % {"code": finding.item.cause_code}, code="unknown_cause") from exc
     record, place = finding.record, finding.place
     case = case_open(
-        user=user, source="inspection", cause=cause_get(code=finding.item.cause_code), place=place, point=record.point or place.point,
+        user=user, source="inspection", cause=cause, place=place, point=record.point or place.point,
         party_entity=place.operator, facts=_("Found in the patrol inspection of %(date)s: %(item)s. %(note)s") % {
             "date": timezone.localtime(record.inspected_at).strftime("%Y-%m-%d %H:%M"), "item": finding.item.text, "note": finding.note},
         source_ref=f"inspection-finding-{finding.pk}",
