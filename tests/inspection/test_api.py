@@ -167,10 +167,12 @@ def test_assignments_list_by_jurisdiction(api, api_as, insider, outsider, office
 
 
 @pytest.mark.django_db
-def test_checklists_and_a_places_checklist(api, api_as, officer1, outsider, dhm_place):
+def test_checklists_and_a_places_checklist(api, api_as, officer1, outsider, merchant, dhm_place, haidian_place):
     assert {c["place_kind"] for c in api_as(officer1).get("/api/inspection/checklists/").json()["results"]} >= {"restaurant", "shop"}
     assert api.get("/api/inspection/checklists/").status_code == 401
     path = f"/api/inspection/places/{dhm_place.pk}/checklist/"
     assert api_as(officer1).get(path).json()["place_kind"] == "restaurant"
+    assert api_as(merchant).get(path).json()["place_kind"] == "restaurant"
     assert api_as(outsider).get(path).status_code == 404
+    assert api_as(merchant).get(f"/api/inspection/places/{haidian_place.pk}/checklist/").status_code == 404
     assert api.get(path).status_code == 401

@@ -218,11 +218,11 @@ class AssignmentListView(generics.ListAPIView):
 
 
 class PlaceChecklistView(APIView):
-    """The checklist to fill at a place (staff in whose jurisdiction it lies)."""
+    """The checklist to fill at a place (staff in whose jurisdiction it lies, or the merchant operating it)."""
 
     @extend_schema(responses=s.ChecklistSerializer)
     def get(self, request, pk):
-        place = place_get_for_user(user=request.user, id=pk)
+        place = selectors.merchant_places(user=request.user).filter(pk=pk).first() or place_get_for_user(user=request.user, id=pk)
         checklist = selectors.checklist_for_place(place=place)
         if checklist is None:
             raise ApplicationError(_("There is no checklist for this kind of place."), code="no_checklist", status_code=404)
