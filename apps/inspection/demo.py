@@ -48,7 +48,6 @@ CHECKLISTS = {
 
 DEMO_PLAN = "东城区餐饮商铺季度巡查计划"
 DEMO_NOTE = "[demo]"
-DEMO_PLACES = [("东华门示范餐厅", Place.Kind.RESTAURANT), ("东华门示范便利店", Place.Kind.SHOP)]
 DEMO_DRAWS = [
     ("东城区餐饮单位双随机抽查（演示）", "110101", [Place.Kind.RESTAURANT, Place.Kind.SHOP], 3),
     ("东城区工地与市场双随机抽查（演示）", "110101", [Place.Kind.CONSTRUCTION_SITE, Place.Kind.MARKET], 2),
@@ -61,24 +60,9 @@ def _badge(user) -> str:
 
 
 def _street_places():
-    """Three places of 东华门街道 (where the demo officers serve); a small demo city may need two made for it."""
-    from django.contrib.gis.geos import Point
-
-    from apps.gbcp import services as gbcp_services
-    from apps.gbcp.models import Region
-
-    qs = Place.objects.filter(region__code__startswith="110101001", kind__in=list(CHECKLISTS)).select_related("region", "operator").order_by("id")
-    street = Region.objects.filter(code="110101001").first()
-    if qs.count() < 2 and street is not None and street.boundary is not None:
-        merchant = User.objects.filter(username="merchant").select_related("entity").first()
-        centre = street.boundary.buffer(-0.002).point_on_surface
-        for n, (name, kind) in enumerate(DEMO_PLACES):
-            if not Place.objects.filter(name=name).exists():
-                gbcp_services.place_create(
-                    user=None, name=name, kind=kind, space=Place.Space.PRODUCTION, address=f"东华门大街{18 + 2 * n}号",
-                    point=Point(centre.x + 0.0004 * n, centre.y, srid=4326), operator=merchant.entity if merchant else None,
-                )
-    return list(qs[:3])
+    """Up to three places of 东华门街道, where the demo officers serve (a small demo city may have none)."""
+    return list(Place.objects.filter(region__code__startswith="110101001", kind__in=list(CHECKLISTS), is_active=True)
+                .select_related("region", "operator").order_by("id")[:3])
 
 
 def seed(ctx):

@@ -29,11 +29,17 @@ def zgc_officer(db):
 
 
 @pytest.fixture
-def dhm_place(db):
-    """The demo restaurant in 东华门街道, operated by the demo merchant's business."""
-    from apps.gbcp.models import Place
+def dhm_place(db, merchant):
+    """A restaurant in 东华门街道 (where the officers serve), operated by the demo merchant's business."""
+    from django.contrib.gis.geos import Point
 
-    return Place.objects.select_related("region", "operator").get(name="东华门示范餐厅")
+    from apps.gbcp import services as gbcp
+    from apps.gbcp.models import Place, Region
+
+    centre = Region.objects.get(code="110101001").boundary.buffer(-0.002).point_on_surface
+    place = gbcp.place_create(user=None, name="东华门示范餐厅", kind=Place.Kind.RESTAURANT, space=Place.Space.PRODUCTION,
+                              point=Point(centre.x, centre.y, srid=4326), address="东华门大街18号", operator=merchant.entity)
+    return Place.objects.select_related("region", "operator").get(pk=place.pk)
 
 
 @pytest.fixture
