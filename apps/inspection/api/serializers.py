@@ -32,6 +32,8 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
 
 class ChecklistSerializer(serializers.ModelSerializer):
     items = ChecklistItemSerializer(many=True, read_only=True)
+    # A plain string: the place-kind choices already have their enum in the GBCP schema.
+    place_kind = serializers.CharField(read_only=True)
 
     class Meta:
         model = Checklist
@@ -149,7 +151,7 @@ class SelfCheckSerializer(serializers.ModelSerializer):
 class DrawCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=128, required=False, allow_blank=True)
     region_code = serializers.RegexField(r"^\d{4,12}$")
-    place_kinds = serializers.ListField(child=serializers.ChoiceField(choices=Place.Kind.choices), min_length=1)
+    place_kinds = serializers.ListField(child=serializers.CharField(max_length=32), min_length=1, help_text="place kinds as in the GBCP place schema")
     place_count = serializers.IntegerField(min_value=1, max_value=500)
 
 
@@ -182,7 +184,7 @@ class PlanSerializer(serializers.ModelSerializer):
 class PlanCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=128)
     region_code = serializers.RegexField(r"^\d{4,12}$")
-    place_kinds = serializers.ListField(child=serializers.ChoiceField(choices=Place.Kind.choices), min_length=1)
+    place_kinds = serializers.ListField(child=serializers.CharField(max_length=32), min_length=1, help_text="place kinds as in the GBCP place schema")
     interval_days = serializers.IntegerField(min_value=1, max_value=366)
     starts_on = serializers.DateField(required=False)
     ends_on = serializers.DateField(required=False, allow_null=True)
@@ -190,7 +192,7 @@ class PlanCreateSerializer(serializers.Serializer):
 
 class PatrolStartSerializer(serializers.Serializer):
     grid = serializers.PrimaryKeyRelatedField(queryset=Grid.objects.select_related("region"), required=False, allow_null=True)
-    place_kinds = serializers.ListField(child=serializers.ChoiceField(choices=Place.Kind.choices), required=False)
+    place_kinds = serializers.ListField(child=serializers.CharField(max_length=32), required=False)
     interval_days = serializers.IntegerField(min_value=1, max_value=366, default=7)
 
 
@@ -207,6 +209,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     city_code = serializers.CharField(source="place.city_code", read_only=True)
     point = PointField(source="place.point", read_only=True)
     plan_name = serializers.CharField(source="plan.name", read_only=True)
+    status = serializers.CharField(read_only=True, help_text="open, done or overdue")
 
     class Meta:
         model = Assignment
