@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, Polygon
 from django.db import transaction
 from django.db.models import F, Q
@@ -411,6 +412,10 @@ def ledger_import(*, user, kind, file, department, progress=None, file_name=None
                         report.updated += 1
             except RowInvalid as exc:
                 report.errors.append(RowError(row=number, code=exc.code, message=str(exc.message)))
+            except ApplicationError as exc:  # e.g. a new holder the GBCP service refuses
+                report.errors.append(RowError(row=number, code=exc.code, message=str(exc.message)))
+            except DjangoValidationError as exc:
+                report.errors.append(RowError(row=number, code="invalid_row", message="; ".join(exc.messages)))
             if progress is not None:
                 progress(done, report.total)
         if report.same_file_as is None:
