@@ -36,7 +36,8 @@ EXTENSIONS = {
     ".mp4": {"video/mp4", "video/quicktime"}, ".m4v": {"video/mp4", "video/quicktime"}, ".mov": {"video/quicktime", "video/mp4"},
     ".webm": {"video/webm"}, ".pdf": {"application/pdf"},
 }
-PILLOW_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "HEIF": "image/heic"}
+# MPO is a JPEG with extra frames (stereo and some phone cameras); it is a JPEG file.
+PILLOW_FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "HEIF": "image/heic"}
 
 
 def max_bytes() -> int:

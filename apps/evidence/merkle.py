@@ -26,7 +26,7 @@ def root(leaves) -> bytes:
 
 
 def _mth(leaves, lo, hi):
-    # Iterative over perfect subtrees keeps recursion depth at log2(n) even for a million leaves.
+    # Recursion follows the tree shape, so its depth is about log2(n) even for a million leaves.
     n = hi - lo
     if n == 1:
         return leaves[lo]

@@ -1,5 +1,7 @@
 """Every write of evidence preservation: record files and append them to the signed Merkle log."""
+import datetime as dt
 import hashlib
+import logging
 import time
 
 from django.contrib.contenttypes.models import ContentType
@@ -15,6 +17,7 @@ from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 
 MAX_FILES_PER_CALL = 50
+logger = logging.getLogger(__name__)
 
 
 def storage_path(sha256: str, extension: str) -> str:
@@ -39,7 +42,9 @@ def _store(upload, checked, created: list) -> str:
     if default_storage.exists(name):
         if _file_sha256(name) == checked.sha256:
             return name
-        # A damaged copy of the same content: put the true bytes back (rows that point here expect exactly them).
+        # A damaged copy of the same content: put the true bytes back (rows that point here expect exactly them),
+        # and say so loudly, since it means someone changed a stored evidence file.
+        logger.error("evidence file %s did not match its content address; restored from a new upload", name)
         default_storage.delete(name)
     upload.seek(0)
     saved = default_storage.save(name, upload)
@@ -148,7 +153,7 @@ def evidence_record_many(*, user, files, subject=None, region_code: str = "", ca
         subject_type, subject_id = ContentType.objects.get_for_model(subject), str(subject.pk)
     if captured_at is not None and timezone.is_naive(captured_at):
         captured_at = timezone.make_aware(captured_at)
-    if captured_at is not None and captured_at > timezone.now() + timezone.timedelta(minutes=10):
+    if captured_at is not None and captured_at > timezone.now() + dt.timedelta(minutes=10):
         raise ApplicationError(_("The capture time lies in the future."), code="evidence_captured_in_future", details={"captured_at": [_("in the future")]})
     checked = []
     for i, upload in enumerate(files):

@@ -144,3 +144,33 @@ def test_the_same_bytes_twice_share_one_file_and_get_two_entries(insider, photo,
     assert first.file.name == second.file.name and first.pk != second.pk
     assert second.log_entry.index == first.log_entry.index + 1
     assert os.path.exists(media_root / first.file.name)
+
+
+def test_appends_are_serialised_by_a_row_lock_or_an_immediate_transaction(insider, photo, dc_task, media_root):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        services.evidence_record(user=insider, file=photo(), subject=dc_task)
+    if connection.vendor == "postgresql":
+        assert any("evidence_logstate" in q["sql"] and "FOR UPDATE" in q["sql"] for q in queries.captured_queries)
+    else:
+        assert connection.settings_dict["OPTIONS"].get("transaction_mode") == "IMMEDIATE"
+    indexes = list(LogEntry.objects.order_by("index").values_list("index", flat=True))
+    assert indexes == list(range(len(indexes)))
+
+
+def test_no_file_and_a_capture_time_in_the_future_are_refused(insider, photo, dc_task, media_root):
+    from django.utils import timezone
+
+    with pytest.raises(ApplicationError) as exc:
+        services.evidence_record_many(user=insider, files=[], subject=dc_task)
+    assert exc.value.code == "evidence_missing"
+    with pytest.raises(ApplicationError) as exc:
+        services.evidence_record(user=insider, file=photo(), subject=dc_task, captured_at=timezone.now() + timezone.timedelta(days=1))
+    assert exc.value.code == "evidence_captured_in_future"
+
+
+def test_history_names_the_uploader(insider, photo, dc_task, media_root):
+    evidence = services.evidence_record(user=insider, file=photo(), subject=dc_task)
+    assert evidence.history.get().history_user == insider

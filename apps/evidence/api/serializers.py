@@ -1,5 +1,6 @@
 """Serializers of the evidence API: upload, metadata, proofs and tree heads."""
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.evidence.models import Evidence
@@ -7,11 +8,15 @@ from apps.gbcp.api.fields import PointField
 from apps.gbcp.api.params import parse_lat_lon
 
 
+# Plain strings in the schema: an enum named "kind" would collide with other apps' "kind" enums.
+KindField = extend_schema_field({"type": "string", "description": "photo, video or document"})(serializers.ChoiceField)
+
+
 class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="multipart: the evidence file (JPEG/PNG/WebP photo, MP4/MOV/WebM video, PDF)")
     subject_type = serializers.CharField(max_length=64, help_text="e.g. dispatch.task, cases.case, inspection.inspectionrecord")
     subject_id = serializers.CharField(max_length=64)
-    kind = serializers.ChoiceField(choices=Evidence.Kind.choices, required=False)
+    kind = KindField(choices=Evidence.Kind.choices, required=False, help_text="photo, video or document; checked against the content")
     captured_at = serializers.DateTimeField(required=False, allow_null=True)
     lat = serializers.FloatField(required=False, allow_null=True)
     lon = serializers.FloatField(required=False, allow_null=True)
@@ -30,6 +35,7 @@ class EvidenceUploadSerializer(serializers.Serializer):
 
 class EvidenceSerializer(serializers.ModelSerializer):
     point = PointField(read_only=True)
+    kind = KindField(choices=Evidence.Kind.choices, read_only=True)
     subject_type = serializers.SerializerMethodField()
     uploaded_by = serializers.CharField(source="uploaded_by.__str__", default=None, read_only=True)
     leaf_index = serializers.IntegerField(source="log_entry.index", read_only=True)
