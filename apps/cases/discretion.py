@@ -150,6 +150,9 @@ def propose_penalty(*, cause, facts: dict) -> Proposal:
         return Proposal(level=level.level, amount=Decimal("0"), warning=True, exempt=False, reasons=reasons, findings=findings)
 
     low, high = Decimal(level.fine_min), Decimal(level.fine_max)
+    if high <= 0:
+        findings.append(f"该阶次罚款不是固定数额（{level.conditions or level.harm or '按造价等计算'}），请办案人员依法计算")
+        return Proposal(level=level.level, amount=Decimal("0"), warning=False, exempt=False, reasons=reasons, findings=findings)
     if len(mitigating) > len(aggravating):
         amount = low
         reasons.append(f"从轻情节多于从重情节，按下限 {low} 元")

@@ -1,6 +1,4 @@
 """Real-time payloads of enforcement cases, sent after commit through the realtime event helper."""
-from django.utils.translation import gettext as _
-
 from apps.realtime.events import publish
 
 

@@ -72,3 +72,8 @@ def payment_get_public(*, reference: str):
     if payment is None:
         raise NotFound()
     return payment
+
+
+def case_for_task(*, task):
+    """The case opened from a dispatched task (one per task), or None; for the task centre."""
+    return Case.objects.filter(task=task).first()

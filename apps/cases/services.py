@@ -3,7 +3,6 @@ steps, the on-the-spot (simple) procedure, extensions, documents, payments and t
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +13,6 @@ from apps.cases import discretion, documents, events
 from apps.cases.models import (
     Case,
     CaseCause,
-    CaseDocument,
     CaseExtension,
     CaseLog,
     CaseNumberSequence,
@@ -213,14 +211,23 @@ def case_open(*, user, source: str, cause=None, place=None, point=None, party_en
     if source not in Case.Source.values:
         raise ApplicationError(_("Unknown source: %(source)s") % {"source": source}, code="unknown_source")
     membership = _squad_membership(user) if user is not None else None
-    organization = task.organization if task is not None and task.organization_id else (membership.organization if membership else None)
-    if organization is None or (membership is None and not user.is_superuser):
-        raise _forbidden(_("Only an officer or squad leader of an enforcement squad can open a case."))
-    if task is not None and place is None:
-        place = task.place
+    if task is not None:
+        # An escalated task: the squad handling it opens the case, wherever routing sent it.
+        organization = task.organization
+        handles = user.is_superuser or any(m.organization_id == task.organization_id and m.role in SQUAD_ROLES for m in user._memberships())
+        if organization is None or not handles:
+            raise _forbidden(_("Only an officer of the squad handling the task can open a case from it."))
+        if place is None:
+            place = task.place
         point = point or task.point
+    else:
+        organization = membership.organization if membership else None
+        if organization is None and not user.is_superuser:
+            raise _forbidden(_("Only an officer or squad leader of an enforcement squad can open a case."))
+    if organization is None:
+        raise _forbidden(_("Only an officer or squad leader of an enforcement squad can open a case."))
     point, region = _location(point, place, organization)
-    if not (user.is_superuser or covers_code(user, region.code)):
+    if task is None and not (user.is_superuser or covers_code(user, region.code)):
         raise _forbidden(_("The place lies outside your jurisdiction."))
     now = timezone.now()
     with transaction.atomic(), acting_as(user):
@@ -316,7 +323,8 @@ def case_set_penalty(*, user, case: Case, level: str, fine, warning=False, exemp
         raise ApplicationError(_("Choose the cause first."), code="cause_required")
     fine = _money(fine)
     low, high = discretion.fine_range(case.cause)
-    if not exempt and not warning and not (low <= fine <= high):
+    # A range of 0–0 means the amount is not a fixed sum (e.g. a share of the construction cost): set by hand.
+    if not exempt and not warning and high > 0 and not (low <= fine <= high):
         raise ApplicationError(
             _("The fine must lie within the cause's range of %(low)s to %(high)s yuan.") % {"low": low, "high": high},
             code="fine_out_of_range", details={"fine": [_("Out of range.")]},

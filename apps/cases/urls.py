@@ -6,6 +6,7 @@ from apps.cases import views
 urlpatterns = [
     path("", views.case_list, name="cases-list"),
     path("queue/<slug:queue>/", views.case_list, name="cases-queue"),
+    path("onsite/", views.onsite, name="cases-onsite"),
     path("<int:pk>/", views.case_detail, name="cases-case-detail"),
     path("<int:pk>/<slug:action>/", views.case_action, name="cases-case-action"),
     path("documents/<int:pk>/download/", views.document_download, name="cases-document-download"),

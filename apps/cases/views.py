@@ -1,27 +1,277 @@
-"""Staff pages of enforcement cases (list by status and deadline, case file with its action forms, queues)
-and the public pages: document verification and the local cashier."""
-from django.http import Http404
+"""Staff pages of enforcement cases (list by status and deadline, queues of the legal reviewer, the leader
+and the squad leader, the case file with its action forms, the on-the-spot form) and the public pages:
+document verification and the local cashier."""
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import Role
+from apps.cases import forms, selectors, services
+from apps.cases.models import CaseDocument, CaseExtension, CaseLog, Procedure, Status
+from apps.gbcp.errors import ApplicationError, NotFound
+
+PAGE_SIZE = 25
+QUEUES = {"legal": _("Legal review queue"), "leader": _("Leader approval queue"), "squad": _("Squad leader queue")}
 
 
+def _case_or_404(user, pk):
+    try:
+        return selectors.case_get_for_user(user=user, id=pk)
+    except NotFound:
+        raise Http404
+
+
+@login_required
 def case_list(request, queue=None):
-    raise Http404
+    if queue is not None and queue not in QUEUES:
+        raise Http404
+    form = forms.ListFilterForm(request.GET)
+    f = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.case_list_for_user(user=request.user, status=f.get("status") or None, procedure=f.get("procedure") or None,
+                                      mine=f.get("mine") or False, q=f.get("q") or None, queue=queue)
+    if queue is None:
+        qs = qs.order_by("decision_due", "-opened_at", "-id") if f.get("status") else qs
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/case_list.html", {
+        "form": form, "page": page, "cases": list(page.object_list), "queue": queue, "queue_title": QUEUES.get(queue, _("Cases")),
+        "queues": QUEUES, "now": timezone.now(),
+    })
 
 
+def _can(user, case):
+    squad = user.is_superuser or any(m.organization_id == case.organization_id and m.role in (Role.OFFICER, Role.SQUAD_LEADER) for m in user._memberships())
+    squad_leader = user.is_superuser or any(m.organization_id == case.organization_id and m.role == Role.SQUAD_LEADER for m in user._memberships())
+    legal = user.is_superuser or user.has_role(Role.LEGAL_REVIEWER)
+    leader = user.is_superuser or user.has_role(Role.LEADER)
+    s = case.status
+    general = case.procedure == Procedure.GENERAL
+    return {
+        "update": squad and s in (Status.PENDING_FILING, Status.INVESTIGATING),
+        "file": squad_leader and s == Status.PENDING_FILING,
+        "refuse": squad_leader and s == Status.PENDING_FILING,
+        "officers": squad and s in (Status.PENDING_FILING, Status.INVESTIGATING),
+        "records": squad and s == Status.INVESTIGATING,
+        "penalty": squad and s == Status.INVESTIGATING,
+        "evidence": squad and case.is_open,
+        "submit": squad and s == Status.INVESTIGATING,
+        "review": legal and s == Status.LEGAL_REVIEW,
+        "discussion": leader and s == Status.LEADER_APPROVAL and case.major,
+        "approve": leader and s == Status.LEADER_APPROVAL,
+        "return": leader and s == Status.LEADER_APPROVAL,
+        "notify": squad and s == Status.APPROVED,
+        "statement": squad and s == Status.NOTIFIED,
+        "hearing-request": squad and s == Status.NOTIFIED and case.hearing_eligible and case.hearing_requested_at is None,
+        "hearing": squad and s == Status.NOTIFIED and case.hearing_requested_at is not None and case.hearing_held_at is None,
+        "decide": leader and s == Status.NOTIFIED,
+        "serve": squad and s == Status.DECIDED,
+        "enforce": squad_leader and s == Status.EXECUTING,
+        "onsite-file": squad_leader and s == Status.ONSITE_DECIDED,
+        "close": squad_leader and s == Status.EXECUTED,
+        "archive": squad_leader and s == Status.CLOSED,
+        "extension": general and case.owner_id == user.pk and case.filed_at is not None and case.decided_at is None and case.is_open,
+        "extension-approve": leader and case.is_open and case.decided_at is None,
+    }
+
+
+@login_required
 def case_detail(request, pk):
-    raise Http404
+    case = _case_or_404(request.user, pk)
+    case = (
+        selectors.case_list_for_user(user=request.user)
+        .select_related("task", "place", "party_entity", "party_person")
+        .prefetch_related(Prefetch("logs", queryset=CaseLog.objects.select_related("actor")), "records", "documents", "officers",
+                          Prefetch("extensions", queryset=CaseExtension.objects.select_related("requested_by", "approved_by")))
+        .get(pk=case.pk)
+    )
+    from apps.evidence.selectors import evidence_for_subject
+
+    can = _can(request.user, case)
+    payment = getattr(case, "payment", None) if hasattr(case, "payment") else None
+    fee = None
+    if payment is not None and case.payment_due:
+        fee = services.amount_due_on(case, timezone.localdate())[1]
+    return render(request, "cases/case_detail.html", {
+        "case": case, "can": can, "payment": payment, "late_fee": fee, "evidence": list(evidence_for_subject(subject=case)[:50]),
+        "facts_form": forms.CaseFactsForm(initial={"cause": case.cause_id, "facts": case.facts, "party_kind": case.party_kind, "party_name": case.party_name,
+                                                   "party_code": case.party_code, "major": case.major, **(case.discretion_facts or {})}) if can["update"] else None,
+        "penalty_form": forms.PenaltyForm(initial={"level": case.level or case.proposal.get("level"), "fine": case.fine or case.proposal.get("amount"),
+                                                   "warning": case.warning, "exempt": case.exempt}) if can["penalty"] else None,
+        "record_form": forms.RecordForm() if can["records"] else None,
+        "officers_form": forms.OfficersForm(case=case) if can["officers"] else None,
+        "review_form": forms.ReviewForm() if can["review"] else None,
+        "discussion_form": forms.DiscussionForm() if can["discussion"] else None,
+        "reason_form": forms.ReasonForm(),
+        "statement_form": forms.StatementForm() if can["statement"] else None,
+        "hearing_form": forms.HearingForm() if can["hearing"] else None,
+        "serve_form": forms.ServeForm() if can["serve"] else None,
+        "note_form": forms.NoteForm() if can["enforce"] else None,
+        "extension_form": forms.ExtensionForm() if can["extension"] else None,
+        "evidence_form": forms.EvidenceForm() if can["evidence"] else None,
+        "hearing_deadline": services.hearing_request_deadline(case),
+        "can_extension_approve": can["extension-approve"],
+        "simple_actions": [(a, label) for a, label in (
+            ("onsite-file", _("File with the organisation (备案)")), ("close", _("Close the case (结案)")), ("archive", _("Archive (归档)")),
+        ) if can[a]],
+    })
 
 
+def _update(request, case, form):
+    d = form.cleaned_data
+    services.case_update(user=request.user, case=case, cause=d.get("cause"), facts=d.get("facts"), major=d.get("major"),
+                         party_kind=d.get("party_kind") or None, party_name=d.get("party_name"), party_code=d.get("party_code"),
+                         discretion_facts=form.discretion_facts())
+    return _("Saved; the proposal was recalculated.")
+
+
+def _officers(request, case, form):
+    services.case_assign_officers(user=request.user, case=case, officers=form.cleaned_data["officers"])
+    return _("Officers assigned.")
+
+
+def _extension_approve(request, case, form):
+    extension = CaseExtension.objects.filter(case=case, pk=form.cleaned_data["extension"]).first()
+    if extension is None:
+        raise Http404
+    services.case_extension_approve(user=request.user, extension=extension)
+    return _("Extension approved.")
+
+
+def _evidence(request, case, form):
+    services.case_evidence_add(user=request.user, case=case, files=[form.cleaned_data["file"]], note=form.cleaned_data.get("note", ""))
+    return _("Evidence recorded.")
+
+
+ACTIONS = {
+    "update": (forms.CaseFactsForm, _update),
+    "file": (forms.EmptyForm, lambda r, c, f: services.case_file_approve(user=r.user, case=c) and _("Case filed.")),
+    "refuse": (forms.ReasonForm, lambda r, c, f: services.case_file_refuse(user=r.user, case=c, reason=f.cleaned_data["reason"]) and _("Filing refused.")),
+    "officers": (forms.OfficersForm, _officers),
+    "records": (forms.RecordForm, lambda r, c, f: services.case_record_add(user=r.user, case=c, **f.cleaned_data) and _("Record added.")),
+    "penalty": (forms.PenaltyForm, lambda r, c, f: services.case_set_penalty(user=r.user, case=c, **f.cleaned_data) and _("Penalty settled.")),
+    "evidence": (forms.EvidenceForm, _evidence),
+    "submit": (forms.EmptyForm, lambda r, c, f: services.case_submit_review(user=r.user, case=c) and _("Sent to legal review.")),
+    "review": (forms.ReviewForm, lambda r, c, f: services.case_legal_review(user=r.user, case=c, **f.cleaned_data) and _("Review recorded.")),
+    "discussion": (forms.DiscussionForm, lambda r, c, f: services.case_collective_discussion(user=r.user, case=c, **f.cleaned_data) and _("Discussion recorded.")),
+    "approve": (forms.EmptyForm, lambda r, c, f: services.case_leader_approve(user=r.user, case=c) and _("Approved.")),
+    "return": (forms.ReasonForm, lambda r, c, f: services.case_leader_return(user=r.user, case=c, reason=f.cleaned_data["reason"]) and _("Returned to legal review.")),
+    "notify": (forms.EmptyForm, lambda r, c, f: services.case_notify(user=r.user, case=c) and _("Notice issued.")),
+    "statement": (forms.StatementForm, lambda r, c, f: services.case_statement_record(user=r.user, case=c, **f.cleaned_data) and _("Statement recorded.")),
+    "hearing-request": (forms.EmptyForm, lambda r, c, f: services.case_hearing_request(user=r.user, case=c) and _("Hearing request recorded.")),
+    "hearing": (forms.HearingForm, lambda r, c, f: services.case_hearing_hold(user=r.user, case=c, record=f.cleaned_data["record"]) and _("Hearing recorded.")),
+    "decide": (forms.EmptyForm, lambda r, c, f: services.case_decide(user=r.user, case=c) and _("Decision made.")),
+    "serve": (forms.ServeForm, lambda r, c, f: services.case_serve(user=r.user, case=c, method=f.cleaned_data["method"]) and _("Service recorded.")),
+    "enforce": (forms.NoteForm, lambda r, c, f: services.case_enforcement_record(user=r.user, case=c, note=f.cleaned_data["note"]) and _("Enforcement recorded.")),
+    "onsite-file": (forms.EmptyForm, lambda r, c, f: services.case_onsite_file(user=r.user, case=c) and _("Filed with the organisation.")),
+    "close": (forms.EmptyForm, lambda r, c, f: services.case_close(user=r.user, case=c) and _("Case closed.")),
+    "archive": (forms.EmptyForm, lambda r, c, f: services.case_archive(user=r.user, case=c) and _("Case archived.")),
+    "extension": (forms.ExtensionForm, lambda r, c, f: services.case_extension_request(user=r.user, case=c, **f.cleaned_data) and _("Extension requested.")),
+    "extension-approve": (forms.ExtensionApproveForm, _extension_approve),
+}
+
+
+@login_required
+@require_POST
 def case_action(request, pk, action):
-    raise Http404
+    if action not in ACTIONS:
+        raise Http404
+    case = _case_or_404(request.user, pk)
+    form_class, handler = ACTIONS[action]
+    form = form_class(request.POST, request.FILES, case=case) if form_class is forms.OfficersForm else form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+    else:
+        try:
+            messages.success(request, handler(request, case, form))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return redirect("cases-case-detail", pk=case.pk)
 
 
+@login_required
+def onsite(request):
+    """简易程序 on a phone: the form, then the decision PDF to print or show."""
+    form = forms.OnsiteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        lat, lon = d.pop("lat", None), d.pop("lon", None)
+        point = None
+        if lat is not None and lon is not None:
+            from apps.gbcp.locate import make_point
+
+            point = make_point(lon, lat)
+        try:
+            case = services.case_onsite_decide(user=request.user, point=point, **d)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Decided on the spot; print or show the decision."))
+            return redirect("cases-case-detail", pk=case.pk)
+    return render(request, "cases/onsite.html", {"form": form})
+
+
+@login_required
 def document_download(request, pk):
-    raise Http404
+    document = CaseDocument.objects.select_related("case").filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    _case_or_404(request.user, document.case_id)
+    return FileResponse(document.file.open("rb"), content_type="application/pdf", as_attachment=False, filename=f"{document.verify_token}.pdf")
 
 
 def verify(request, key):
-    raise Http404
+    """Public: a document's number, kind, issuer, date and SHA-256; upload a PDF to see whether it matches."""
+    from apps.cases.pdf import DOCUMENT_KINDS
+
+    try:
+        document = selectors.document_get_public(key=key)
+    except NotFound:
+        raise Http404
+    result = None
+    form = forms.VerifyUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        digest = hashlib.sha256()
+        for chunk in form.cleaned_data["file"].chunks():
+            digest.update(chunk)
+        result = digest.hexdigest() == document.sha256
+    return render(request, "cases/verify.html", {
+        "document": document, "kind_name": DOCUMENT_KINDS.get(document.kind, document.kind), "form": form, "result": result,
+    }, status=200)
 
 
 def cashier(request, reference):
-    raise Http404
+    """Public cashier of the local payment provider: the amount due today and a pay button (signed notice, same service)."""
+    from apps.cases.payment_provider import LocalPaymentProvider, get_provider
+
+    provider = get_provider()
+    if not isinstance(provider, LocalPaymentProvider):
+        raise Http404
+    try:
+        payment = selectors.payment_get_public(reference=reference)
+    except NotFound:
+        raise Http404
+    case = payment.case
+    fine, fee = services.amount_due_on(case, timezone.localdate())
+    total = fine + fee
+    if request.method == "POST" and payment.state == payment.State.PENDING:
+        body, headers = provider.build_notice(reference=payment.reference, amount_fen=int(total * 100))
+        try:
+            services.payment_notice_receive(body=body, headers=headers)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Paid. Thank you."))
+        return redirect("cases-pay", reference=payment.reference)
+    return render(request, "cases/cashier.html", {"payment": payment, "case": case, "fine": fine, "late_fee": fee, "total": total,
+                                                  "demo": getattr(settings, "CITYENFORCE_DEMO", False)})

@@ -529,6 +529,28 @@ def task_refer(*, user, task: Task, organization: Organization, reason: str) -> 
     return task
 
 
+# --- escalation to a case -------------------------------------------------------------
+
+@transaction.atomic
+def task_escalate(*, user, task: Task, cause=None, facts: str = ""):
+    """A violation found while handling the task becomes an enforcement case (general procedure,
+    awaiting filing approval); one case per task, linked both ways and logged on the task."""
+    from apps.cases import selectors as case_selectors
+    from apps.cases import services as case_services
+
+    task = _locked(task.pk)
+    _require_member(user, task, [Role.SQUAD_LEADER, Role.OFFICER])
+    if task.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
+        raise ApplicationError(_("Only a task being handled can be escalated to a case."), code="illegal_step", status_code=409)
+    existing = case_selectors.case_for_task(task=task)
+    if existing is not None:
+        raise ApplicationError(_("This task was already escalated to case %(number)s.") % {"number": existing.number}, code="already_escalated", status_code=409)
+    case = case_services.case_open(user=user, source="task", task=task, cause=cause, facts=(facts or "").strip() or task.description, source_ref=task.number)
+    with acting_as(user):
+        _log(task, "escalate", user, case=case.number, case_id=case.pk)
+    return case
+
+
 # --- 挂账 / 销账 ----------------------------------------------------------------------
 
 @transaction.atomic

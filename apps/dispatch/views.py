@@ -77,6 +77,7 @@ def _available_actions(user, task, open_steps):
         "verify": dispatcher and "verify" in open_steps,
         "whistle": task.is_open and selectors_ui.street_office_for(user, task) is not None,
         "decide": dispatcher and task.status == Status.NEW,
+        "escalate": handler and handling,
     }
 
 
@@ -103,8 +104,12 @@ def task_detail(request, pk):
         "whistle": forms.WhistleForm(task=task) if can["whistle"] else None,
     }
     point = selectors_ui.tasks_geojson([task])
+    from apps.cases.selectors import case_for_task
+
+    escalated_case = case_for_task(task=task)
+    can["escalate"] = can["escalate"] and escalated_case is None
     return render(request, "dispatch/task_detail.html", {
-        "task": task, "can": can, "action_forms": action_forms, "steps": steps,
+        "task": task, "can": can, "escalated_case": escalated_case, "action_forms": action_forms, "steps": steps,
         "suggestions": list(selectors.suggestions_for_task(task=task).select_related("candidate__category")),
         "merged_reports": list(task.duplicates.select_related("category").order_by("received_at", "id")),
         "logs": list(task.logs.select_related("actor")),
@@ -188,7 +193,13 @@ def _decide(request, task, data):
     return _("Merged into %(number)s.") % {"number": candidate.candidate.number} if data["merge"] else _("Kept as a separate task.")
 
 
+def _escalate(request, task, data):
+    case = services.task_escalate(user=request.user, task=task)
+    return _("Escalated to case %(number)s; complete the cause and facts on the case page.") % {"number": case.number}
+
+
 ACTIONS = {
+    "escalate": (forms.EmptyForm, _escalate),
     "category": (forms.CategoryForm, _set_category),
     "dispatch": (forms.DispatchForm, _dispatch),
     "accept": (forms.EmptyForm, _accept),

@@ -112,3 +112,20 @@ def investigating(opened, officer1, officer2, squad_leader):
     services.case_assign_officers(user=officer1, case=case, officers=[officer2])
     services.case_record_add(user=officer1, case=case, kind="inquiry", content="问：你是否在此经营？答：是。", interviewee="张三")
     return case
+
+
+@pytest.fixture
+def dhm_point(db):
+    """A point well inside 东华门街道 (110101001)."""
+    from apps.gbcp.models import Region
+
+    return Region.objects.get(code="110101001").boundary.buffer(-0.004).point_on_surface
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Assertions read the English source messages, whether or not the Chinese catalogue is compiled."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -9,8 +9,6 @@ from apps.cases import services
 from apps.cases.models import CaseDocument, Status
 from apps.gbcp.errors import ApplicationError
 
-from .conftest import PERSON_ID
-
 
 def _flow_tasks(case):
     from viewflow.workflow.models import Task as FlowTask
@@ -41,7 +39,6 @@ def test_a_case_runs_from_filing_to_archive_with_a_hearing_and_a_turned_back_rev
     services.case_submit_review(user=officer1, case=case)
     case = services.case_legal_review(user=legal, case=case, passed=True)
     assert case.status == Status.LEADER_APPROVAL
-    case = services.case_notify.__wrapped__ if False else case
     case = services.case_leader_approve(user=leader, case=case)
     case = services.case_notify(user=officer1, case=case)
     assert case.status == Status.NOTIFIED and case.hearing_eligible  # 20,000 yuan ≥ 10,000 for a citizen
@@ -217,3 +214,13 @@ def test_deadline_warnings_go_out_once_per_point(investigating, officer1, squad_
     assert {n.recipient_id for n in notes} >= {officer1.pk, squad_leader.pk}
     investigating.refresh_from_db()
     assert "decision:30" in investigating.alerts_sent and "decision:7" in investigating.alerts_sent
+
+
+@pytest.mark.django_db
+def test_an_officer_cannot_open_a_case_outside_the_squads_jurisdiction(officer1, vendor_cause):
+    from apps.gbcp.models import Region
+
+    haidian = Region.objects.get(code="110108").boundary.point_on_surface
+    with pytest.raises(ApplicationError) as refused:
+        services.case_open(user=officer1, source="patrol", cause=vendor_cause, point=haidian, facts="越界")
+    assert refused.value.status_code == 403

@@ -195,7 +195,7 @@ class ExtensionRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=4000)
 
 
-class EvidenceUploadSerializer(serializers.Serializer):
+class CaseEvidenceUploadSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), max_length=10, help_text="multipart: repeat the field per file")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 

@@ -128,7 +128,7 @@ archive = _action("CaseArchiveView", None, lambda r, c, d: services.case_archive
 onsite_file = _action("CaseOnsiteFileView", None, lambda r, c, d: services.case_onsite_file(user=r.user, case=c), "备案 of an on-the-spot decision by the squad leader.")
 extension_request = _action("CaseExtensionRequestView", s.ExtensionRequestSerializer, lambda r, c, d: services.case_extension_request(user=r.user, case=c, **d), "Ask to extend the decision limit.")
 extension_approve = _action("CaseExtensionApproveView", ExtensionApproveSerializer, _extension_approve, "The leader approves an extension.")
-evidence = _action("CaseEvidenceView", s.EvidenceUploadSerializer,
+evidence = _action("CaseEvidenceView", s.CaseEvidenceUploadSerializer,
                    lambda r, c, d: services.case_evidence_add(user=r.user, case=c, files=d["files"], note=d.get("note", "")),
                    "Upload evidence files to the case (multipart).", parsers=[MultiPartParser, FormParser])
 

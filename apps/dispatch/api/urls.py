@@ -12,6 +12,7 @@ urlpatterns = [
     path("tasks/<int:pk>/feedback/", views.feedback, name="api-task-feedback"),
     path("tasks/<int:pk>/refer/", views.refer, name="api-task-refer"),
     path("tasks/<int:pk>/defer/", views.defer, name="api-task-defer"),
+    path("tasks/<int:pk>/escalate/", views.escalate, name="api-task-escalate"),
     path("summonses/", views.MySummonsListView.as_view(), name="api-summons-list"),
     path("summonses/<int:pk>/report-in/", views.SummonsReportInView.as_view(), name="api-summons-report-in"),
 ]

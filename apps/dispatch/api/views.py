@@ -1,7 +1,7 @@
 """Task API for the mobile client: my tasks, accept/return, arrive, feedback, defer, report in."""
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -78,6 +78,21 @@ return_ = _action("TaskReturnView", s.ReasonSerializer, lambda r, t, d: services
 arrive = _action("TaskArriveView", s.ArriveSerializer, lambda r, t, d: services.task_arrive(user=r.user, task=t, point=d.get("point")), "The officer is on site.")
 feedback = _action("TaskFeedbackView", s.FeedbackSerializer, lambda r, t, d: services.task_feedback(user=r.user, task=t, result=d["result"], solved=d["solved"], photos=d.get("photos") or ()), "The officer reports the result.")
 refer = _action("TaskReferView", s.ReferSerializer, lambda r, t, d: services.task_refer(user=r.user, task=t, organization=d["organization"], reason=d["reason"]), "Refer the task to another department.")
+
+
+class EscalateSerializer(serializers.Serializer):
+    cause = serializers.CharField(max_length=16, required=False, allow_blank=True, default="", help_text="case cause code (案由), e.g. 01-001")
+    facts = serializers.CharField(max_length=8000, required=False, allow_blank=True, default="")
+
+
+def _escalate(request, task, data):
+    from apps.cases.selectors import cause_get
+
+    cause = cause_get(code=data["cause"]) if data.get("cause") else None
+    return services.task_escalate(user=request.user, task=task, cause=cause, facts=data.get("facts", ""))
+
+
+escalate = _action("TaskEscalateView", EscalateSerializer, _escalate, "Escalate the task to an enforcement case (一般程序, awaiting filing).")
 defer = _action("TaskDeferView", s.DeferSerializer, lambda r, t, d: services.task_defer(user=r.user, task=t, plan=d["plan"], target_date=d["target_date"]), "挂账: put the task on the ledger with a plan and date.")
 
 

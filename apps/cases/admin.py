@@ -1,0 +1,150 @@
+"""Admin of enforcement cases: the cause catalogue (legal staff edit it and confirm citations, with history),
+cases read-only with map and history (they change through the services), documents, payments."""
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from leaflet.admin import LeafletGeoAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from apps.cases.models import (
+    Case,
+    CaseCause,
+    CaseDocument,
+    CaseExtension,
+    CaseLog,
+    CaseRecord,
+    DiscretionLevel,
+    Payment,
+    PaymentNotice,
+)
+
+
+class DiscretionLevelInline(admin.TabularInline):
+    model = DiscretionLevel
+    extra = 0
+
+
+@admin.register(CaseCause)
+class CaseCauseAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "area", "simple_allowed", "serious_harm", "citation_confirmed", "active"]
+    list_filter = ["area", "simple_allowed", "serious_harm", "citation_confirmed", "active"]
+    list_editable = ["citation_confirmed"]
+    search_fields = ["code", "name", "legal_basis", "penalty_basis"]
+    filter_horizontal = ["categories"]
+    inlines = [DiscretionLevelInline]
+    actions = ["confirm_citations"]
+
+    @admin.action(description=_("Confirm the citations of the selected causes"))
+    def confirm_citations(self, request, queryset):
+        from apps.gbcp.audit import acting_as
+
+        with acting_as(request.user):
+            for cause in queryset.filter(citation_confirmed=False):
+                cause.citation_confirmed = True
+                cause.save()
+
+
+@admin.register(DiscretionLevel)
+class DiscretionLevelAdmin(SimpleHistoryAdmin):
+    list_display = ["cause", "level", "fine_min", "fine_max", "warning_allowed"]
+    list_filter = ["level", "warning_allowed"]
+    search_fields = ["cause__code", "cause__name"]
+    raw_id_fields = ["cause"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CaseLogInline(ReadOnlyInline):
+    model = CaseLog
+    fields = readonly_fields = ["at", "action", "actor", "reason", "data"]
+
+
+class CaseRecordInline(ReadOnlyInline):
+    model = CaseRecord
+    fields = readonly_fields = ["kind", "recorded_at", "interviewee", "content"]
+
+
+class CaseDocumentInline(ReadOnlyInline):
+    model = CaseDocument
+    fields = readonly_fields = ["kind", "number", "issued_at", "sha256", "file"]
+
+
+@admin.register(Case)
+class CaseAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
+    list_display = ["number", "procedure", "status", "cause", "party_name", "fine", "organization", "opened_at", "decision_due"]
+    list_filter = ["procedure", "status", "source", "major"]
+    search_fields = ["number", "party_name", "facts"]
+    date_hierarchy = "opened_at"
+    list_select_related = ["cause", "organization"]
+    inlines = [CaseRecordInline, CaseDocumentInline, CaseLogInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseExtension)
+class CaseExtensionAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "days", "requested_by", "requested_at", "approved_by", "approved_at"]
+    raw_id_fields = ["case", "requested_by", "approved_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseRecord)
+class CaseRecordAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "kind", "recorded_at", "interviewee"]
+    list_filter = ["kind"]
+    search_fields = ["case__number", "content"]
+    raw_id_fields = ["case", "created_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseDocument)
+class CaseDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "kind", "case", "issued_at", "sha256"]
+    list_filter = ["kind"]
+    search_fields = ["number", "case__number", "sha256"]
+    raw_id_fields = ["case", "issued_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PaymentNoticeInline(ReadOnlyInline):
+    model = PaymentNotice
+    fields = readonly_fields = ["notice_id", "amount_fen", "paid_at", "channel", "received_at"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "case", "amount_due", "late_fee", "amount_paid", "state", "paid_at"]
+    list_filter = ["state"]
+    search_fields = ["reference", "case__number"]
+    inlines = [PaymentNoticeInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseLog)
+class CaseLogAdmin(admin.ModelAdmin):
+    list_display = ["case", "action", "actor", "at"]
+    list_filter = ["action"]
+    search_fields = ["case__number"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,140 @@
+"""Small forms of the case pages: one per action, validated here (400-like errors), the rules in services."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.cases.models import Case, CaseCause, CaseRecord, PartyKind, Status
+
+LEVELS = [("slight", _("slight (轻微)")), ("ordinary", _("ordinary (一般)")), ("serious", _("serious (严重)"))]
+HARMS = [("none", _("none")), ("slight", _("slight")), ("ordinary", _("ordinary")), ("serious", _("serious"))]
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class ReviewForm(forms.Form):
+    passed = forms.TypedChoiceField(label=_("Result"), choices=[("1", _("pass")), ("0", _("return to investigation"))], coerce=lambda v: v == "1")
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False)
+
+
+class CaseFactsForm(forms.Form):
+    cause = forms.ModelChoiceField(label=_("Cause"), queryset=CaseCause.objects.filter(active=True), required=False)
+    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000, required=False)
+    party_kind = forms.ChoiceField(label=_("Party kind"), choices=[("", "—"), *PartyKind.choices], required=False)
+    party_name = forms.CharField(label=_("Party name"), max_length=128, required=False)
+    party_code = forms.CharField(label=_("Resident ID or credit code"), max_length=18, required=False)
+    major = forms.BooleanField(label=_("Major case"), required=False)
+    harm = forms.ChoiceField(label=_("Harm"), choices=HARMS, initial="ordinary")
+    first_offence = forms.BooleanField(label=_("First offence"), required=False)
+    corrected_promptly = forms.BooleanField(label=_("Corrected promptly"), required=False)
+    repeat_count = forms.IntegerField(label=_("Earlier violations"), min_value=0, initial=0)
+    violation_date = forms.DateField(label=_("Violation date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    consequences = forms.BooleanField(label=_("Harmful consequences"), required=False)
+
+    def discretion_facts(self):
+        d = self.cleaned_data
+        facts = {k: d[k] for k in ("harm", "first_offence", "corrected_promptly", "repeat_count", "consequences")}
+        if d.get("violation_date"):
+            facts["violation_date"] = d["violation_date"].isoformat()
+        return facts
+
+
+class PenaltyForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), choices=LEVELS)
+    fine = forms.DecimalField(label=_("Fine (yuan)"), min_value=0, max_digits=12, decimal_places=2)
+    warning = forms.BooleanField(label=_("Warning"), required=False)
+    exempt = forms.BooleanField(label=_("Not punished"), required=False)
+    departure_reason = forms.CharField(label=_("Reason for departing from the proposal"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RecordForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[(CaseRecord.Kind.INQUIRY, CaseRecord.Kind.INQUIRY.label), (CaseRecord.Kind.INSPECTION, CaseRecord.Kind.INSPECTION.label)])
+    interviewee = forms.CharField(label=_("Person heard"), max_length=128, required=False)
+    location = forms.CharField(label=_("Location"), max_length=255, required=False)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+
+
+class OfficersForm(forms.Form):
+    officers = forms.ModelMultipleChoiceField(label=_("Officers"), queryset=None)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from apps.accounts.models import Role, User
+
+        self.fields["officers"].queryset = User.objects.filter(
+            memberships__organization_id=case.organization_id if case else None, memberships__role__in=[Role.OFFICER, Role.SQUAD_LEADER], memberships__is_active=True
+        ).distinct()
+
+
+class DiscussionForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    attendees = forms.CharField(label=_("Attendees"), max_length=2000)
+    conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class StatementForm(forms.Form):
+    content = forms.CharField(label=_("Statement and defence"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+    waive_hearing = forms.BooleanField(label=_("The party waives the hearing"), required=False)
+
+
+class HearingForm(forms.Form):
+    record = forms.CharField(label=_("Hearing record"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+
+
+class ServeForm(forms.Form):
+    method = forms.ChoiceField(label=_("Service method"), choices=Case.ServiceMethod.choices)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Enforcement"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class ExtensionApproveForm(forms.Form):
+    extension = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("Evidence file"))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class OnsiteForm(forms.Form):
+    co_officer = forms.ModelChoiceField(label=_("Second officer"), queryset=None)
+    cause = forms.ModelChoiceField(label=_("Cause"), queryset=CaseCause.objects.filter(active=True, simple_allowed=True))
+    party_kind = forms.ChoiceField(label=_("Party kind"), choices=PartyKind.choices)
+    party_name = forms.CharField(label=_("Party name"), max_length=128)
+    party_code = forms.CharField(label=_("Resident ID or credit code"), max_length=18)
+    warning = forms.BooleanField(label=_("Warning only"), required=False)
+    amount = forms.DecimalField(label=_("Fine (yuan)"), min_value=0, max_digits=12, decimal_places=2, required=False, initial=0)
+    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000)
+    lat = forms.FloatField(widget=forms.HiddenInput, required=False)
+    lon = forms.FloatField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from apps.accounts.models import Role, User
+
+        orgs = [m.organization_id for m in user._memberships() if m.role == Role.OFFICER] if user else []
+        self.fields["co_officer"].queryset = User.objects.filter(
+            memberships__organization_id__in=orgs, memberships__role=Role.OFFICER, memberships__is_active=True
+        ).exclude(pk=getattr(user, "pk", None)).distinct()
+
+
+class VerifyUploadForm(forms.Form):
+    file = forms.FileField(label=_("PDF to check"))
+
+
+class ListFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("all")), *Status.choices], required=False)
+    procedure = forms.ChoiceField(label=_("Procedure"), choices=[("", _("all")), ("general", _("general")), ("simple", _("simple"))], required=False)
+    q = forms.CharField(label=_("Search"), required=False)
+    mine = forms.BooleanField(label=_("Mine"), required=False)
