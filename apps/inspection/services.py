@@ -527,7 +527,7 @@ def inspection_record(*, user, place: Place, co_officer: User | None, answers, p
 
 
 def _finding_locked(finding: Finding) -> Finding:
-    return Finding.objects.select_for_update().select_related("item__category", "place__region", "record").get(pk=finding.pk)
+    return Finding.objects.select_for_update(of=("self",)).select_related("item__category", "place__region", "record").get(pk=finding.pk)
 
 
 def _require_finding_access(user, finding):

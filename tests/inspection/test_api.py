@@ -176,3 +176,13 @@ def test_checklists_and_a_places_checklist(api, api_as, officer1, outsider, merc
     assert api_as(outsider).get(path).status_code == 404
     assert api_as(merchant).get(f"/api/inspection/places/{haidian_place.pk}/checklist/").status_code == 404
     assert api.get(path).status_code == 401
+
+
+@pytest.mark.django_db
+def test_assignment_and_draw_lists_do_not_grow_queries(api_as, insider, plan, draw, django_assert_max_num_queries):
+    services.plan_generate_assignments(user=insider, plan=plan, until=timezone.localdate() + dt.timedelta(days=40))
+    client = api_as(insider)
+    with django_assert_max_num_queries(5):
+        assert client.get("/api/inspection/assignments/?page_size=100").json()["count"] >= 3
+    with django_assert_max_num_queries(5):
+        assert client.get("/api/inspection/draws/").json()["count"] >= 1

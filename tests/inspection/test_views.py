@@ -98,3 +98,10 @@ def test_a_places_history_page_for_insiders_only(insider, outsider, record_with_
     assert page.status_code == 200 and record_with_finding.findings.get().item.text in body
     assert client_for(outsider).get(f"/inspection/places/{dhm_place.pk}/history/").status_code == 404
     assert client_for().get(f"/inspection/places/{dhm_place.pk}/history/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_pages_speak_chinese_by_default(insider, plan):
+    body = client_for(insider).get("/inspection/").content.decode()
+    assert "巡查计划" in body and "一周内应巡查" in body
+    assert "双随机抽查结果公开" in client_for().get("/inspection/public/draws/").content.decode()
