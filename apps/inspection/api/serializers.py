@@ -73,7 +73,7 @@ class _AnswerOutSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class InspectionFindingSerializer(serializers.ModelSerializer):
     item = serializers.CharField(source="item.text", read_only=True)
     cause_code = serializers.CharField(source="item.cause_code", read_only=True)
     task = serializers.CharField(source="task.number", default=None, read_only=True)
@@ -97,7 +97,7 @@ class RecordListSerializer(serializers.ModelSerializer):
 
 class RecordDetailSerializer(RecordListSerializer):
     answers = _AnswerOutSerializer(many=True, read_only=True)
-    findings = FindingSerializer(many=True, read_only=True)
+    findings = InspectionFindingSerializer(many=True, read_only=True)
 
     class Meta(RecordListSerializer.Meta):
         fields = RecordListSerializer.Meta.fields + ["ledger_uscc", "answers", "findings"]

@@ -109,7 +109,7 @@ class RecordDetailView(APIView):
 
 
 class FindingListView(generics.ListAPIView):
-    serializer_class = s.FindingSerializer
+    serializer_class = s.InspectionFindingSerializer
 
     @extend_schema(parameters=[OpenApiParameter("open", bool)])
     def get(self, request, *args, **kwargs):
@@ -122,11 +122,11 @@ class FindingListView(generics.ListAPIView):
 class _FindingActionView(APIView):
     action = None
 
-    @extend_schema(request=None, responses=s.FindingSerializer)
+    @extend_schema(request=None, responses=s.InspectionFindingSerializer)
     def post(self, request, pk):
         finding = selectors.finding_get_for_user(user=request.user, id=pk)
         finding = getattr(services, self.action)(user=request.user, finding=finding)
-        return Response(s.FindingSerializer(selectors.finding_get_for_user(user=request.user, id=finding.pk)).data)
+        return Response(s.InspectionFindingSerializer(selectors.finding_get_for_user(user=request.user, id=finding.pk)).data)
 
 
 class FindingToTaskView(_FindingActionView):
