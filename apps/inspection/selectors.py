@@ -128,13 +128,18 @@ def draw_rows(*, draw: Draw) -> list[dict]:
     place_ids = [row["place"] for row in draw.result]
     places = Place.objects.in_bulk(place_ids)
     codes = {row["id"]: row["code"] for row in draw.pool}
+    # 一公开: the outcome of the inspection that carried out the draw, once there is one.
+    outcomes = {}
+    for place_id, passed in draw.records.order_by("inspected_at").values_list("place_id", "passed"):
+        outcomes[place_id] = passed
     rows = []
     for n, row in enumerate(draw.result, start=1):
         place = places.get(row["place"])
         rows.append({
             "n": n, "place_id": row["place"], "place": place.name if place else "—", "address": place.address if place else "",
             "kind": place.get_kind_display() if place else "", "city_code": place.city_code if place else "",
-            "inspectors": [codes.get(i, "?") for i in row["inspectors"]],
+            "inspectors": [codes.get(i, "?") for i in row["inspectors"]], "passed": outcomes.get(row["place"]),
+            "inspected": row["place"] in outcomes,
         })
     return rows
 

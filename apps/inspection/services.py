@@ -177,11 +177,14 @@ def plan_start_on_patrol(*, user, grid: Grid | None = None, place_kinds=None, in
     place_kinds = list(place_kinds or [Place.Kind.RESTAURANT, Place.Kind.SHOP, Place.Kind.STREET_SEGMENT])
     _check_kinds(place_kinds)
     with acting_as(user):
-        return PatrolPlan.objects.create(
+        plan = PatrolPlan.objects.create(
             name=name or _("Patrol of %(area)s") % {"area": grid.name if grid else squad.region.name},
             origin=PatrolPlan.Origin.BOTTOM_UP, region_code=region_code, grid=grid, place_kinds=place_kinds,
             interval_days=interval_days, starts_on=timezone.localdate(), squad=squad, created_by=user,
         )
+    # The patrol's first round is today: every place of the area gets an assignment due now.
+    plan_generate_assignments(user=user, plan=plan, until=timezone.localdate())
+    return plan
 
 
 def plan_places(plan: PatrolPlan):
@@ -480,6 +483,10 @@ def inspection_record(*, user, place: Place, co_officer: User | None, answers, p
     _require(user, INSPECTOR_ROLES, "not_an_officer", _("Only officers record inspections."))
     _require_covers(user, place.region.code)
     _check_co_officer(user, co_officer, place)
+    if draw is not None:
+        row = next((r for r in draw.result if r["place"] == place.pk), None)
+        if row is None or not draw.is_published or (user.pk not in row["inspectors"] and co_officer.pk not in row["inspectors"]):
+            raise ApplicationError(_("This place was not drawn for these inspectors."), code="not_in_draw", details={"draw": [_("Check the draw.")]})
     checklist = checklist_for_kind(place.kind)
     checked, _items = _answers_checked(checklist, answers)
     inspected_at = inspected_at or timezone.now()

@@ -88,3 +88,19 @@ def test_an_outsider_cannot_draw_in_another_district_and_an_officer_cannot_draw(
     with pytest.raises(ApplicationError) as err:
         services.draw_create(user=officer1, region_code="110101001", place_kinds=KINDS, place_count=1)
     assert err.value.status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_inspection_carries_out_a_published_draw_and_its_result_is_made_public(insider, officer1, officer2, dhm_place, answers_for):
+    from django.test import Client
+
+    draw = services.draw_create(user=insider, region_code="110101001", place_kinds=["restaurant"], place_count=1, title="东华门抽查")
+    with pytest.raises(ApplicationError) as err:
+        services.inspection_record(user=officer1, place=dhm_place, co_officer=officer2, answers=answers_for(dhm_place), draw=draw)
+    assert err.value.code == "not_in_draw"
+    services.draw_publish(user=insider, draw=draw)
+    assert "尚未巡查" in Client().get(f"/inspection/public/draws/{draw.pk}/").content.decode()
+    record = services.inspection_record(user=officer1, place=dhm_place, co_officer=officer2, answers=answers_for(dhm_place, failed=(0,)), draw=draw)
+    assert record.draw == draw
+    page = Client().get(f"/inspection/public/draws/{draw.pk}/").content.decode()
+    assert "发现问题" in page and dhm_place.name in page

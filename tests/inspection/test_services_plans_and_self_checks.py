@@ -46,11 +46,12 @@ def test_open_assignments_past_due_become_overdue(insider, plan):
 
 
 @pytest.mark.django_db
-def test_an_outsider_cannot_plan_in_another_district_and_an_officer_starts_a_bottom_up_patrol(outsider, officer1):
+def test_an_outsider_cannot_plan_in_another_district_and_an_officer_starts_a_bottom_up_patrol(outsider, officer1, dhm_place):
     with pytest.raises(NotFound):
         services.plan_create(user=outsider, name="x", region_code="110101", place_kinds=["shop"], interval_days=7)
     patrol = services.plan_start_on_patrol(user=officer1)
     assert patrol.origin == "bottom_up" and patrol.region_code == "110101001"
+    assert Assignment.objects.get(plan=patrol, place=dhm_place).due_on == timezone.localdate()
     with pytest.raises(ApplicationError):
         services.plan_create(user=officer1, name="x", region_code="110101001", place_kinds=["shop"], interval_days=7)
 

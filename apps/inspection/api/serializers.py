@@ -92,7 +92,7 @@ class RecordListSerializer(serializers.ModelSerializer):
     class Meta:
         model = InspectionRecord
         fields = ["id", "place", "place_name", "region_code", "officer", "co_officer", "point", "inspected_at", "identified_by",
-                  "uscc", "uscc_source", "uscc_mismatch", "passed", "note"]
+                  "uscc", "uscc_source", "uscc_mismatch", "passed", "note", "draw"]
 
 
 class RecordDetailSerializer(RecordListSerializer):
@@ -120,6 +120,8 @@ class RecordCreateSerializer(serializers.Serializer):
     uscc = serializers.CharField(max_length=18, required=False, allow_blank=True, help_text="typed when the licence has no readable QR code")
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     use_point_to_identify = serializers.BooleanField(default=False, help_text="identify the place as the nearest one to lat/lon")
+    draw = serializers.PrimaryKeyRelatedField(queryset=Draw.objects.all(), required=False, allow_null=True,
+                                              help_text="the published double-random draw this inspection carries out")
 
     def validate(self, attrs):
         if (attrs.get("lat") is None) != (attrs.get("lon") is None):

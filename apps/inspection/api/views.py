@@ -96,7 +96,7 @@ class RecordListCreateView(generics.ListCreateAPIView):
         record = services.inspection_record(
             user=request.user, place=match.place, co_officer=d.get("co_officer"), answers=d["answers"], point=d["point"],
             inspected_at=d.get("inspected_at"), identified_by=match.identified_by, photos=d.get("photos") or (),
-            licence_photo=d.get("licence_photo"), uscc_typed=d.get("uscc", ""), note=d.get("note", ""),
+            licence_photo=d.get("licence_photo"), uscc_typed=d.get("uscc", ""), note=d.get("note", ""), draw=d.get("draw"),
         )
         record = selectors.record_get_for_user(user=request.user, id=record.pk)
         return Response(s.RecordDetailSerializer(record).data, status=status.HTTP_201_CREATED)
