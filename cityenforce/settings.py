@@ -298,3 +298,6 @@ CASES_PDF_FONT = os.environ.get("CASES_PDF_FONT") or None  # default: the Debian
 
 # --- ledger (基础台账) -------------------------------------------------------------
 CELERY_BEAT_SCHEDULE["ledger-compare"] = {"task": "apps.ledger.tasks.compare_ledger", "schedule": 24 * 3600.0}
+
+# --- inspection (综合巡查) ---------------------------------------------------------
+CELERY_BEAT_SCHEDULE["inspection-sweep-overdue"] = {"task": "apps.inspection.tasks.sweep_overdue_assignments", "schedule": 24 * 3600.0}

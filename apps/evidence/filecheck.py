@@ -138,10 +138,11 @@ def _check_image(upload, name, found):
             fmt = image.format
             if image.width * image.height > MAX_PIXELS:
                 raise ValueError("too many pixels")
-            exif = read_exif(image)
+            # PNG's verify() must come straight after open, before anything reads the image.
             image.verify()
         upload.seek(0)
         with Image.open(upload) as image:
+            exif = read_exif(image)
             image.load()  # verify() misses truncated JPEGs; a full decode does not
     except Exception:
         if found == "image/heic":

@@ -56,6 +56,18 @@ def test_a_png_named_jpg_is_a_mismatch(insider, dc_task, media_root):
     assert exc.value.code == "evidence_type_mismatch"
 
 
+def test_a_real_png_is_accepted_as_a_photo(insider, dc_task, media_root):
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (16, 12), (200, 40, 40)).save(buf, format="PNG")
+    evidence = services.evidence_record(user=insider, file=SimpleUploadedFile("scene.png", buf.getvalue()), subject=dc_task)
+    assert evidence.kind == "photo" and evidence.media_type == "image/png"
+    assert evidence.sha256 == hashlib.sha256(buf.getvalue()).hexdigest()
+
+
 def test_an_unknown_extension_is_unsupported(insider, dc_task, media_root):
     with pytest.raises(ApplicationError) as exc:
         services.evidence_record(user=insider, file=SimpleUploadedFile("run.exe", b"MZ\x90\x00" + b"\x00" * 100), subject=dc_task)
