@@ -29,3 +29,19 @@ def test_the_openapi_schema_generates_without_warnings(tmp_path):
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
     assert (tmp_path / "schema.yml").read_text().count("/api/") > 10
+
+
+@pytest.mark.django_db
+def test_an_unknown_page_is_the_projects_own_page_in_chinese(client, insider):
+    client.force_login(insider)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "页面不存在" in text and "Django Material" not in text
+
+
+def test_the_server_error_page_needs_no_context(rf):
+    from cityenforce.errors import server_error
+
+    response = server_error(rf.get("/cases/"))
+    assert response.status_code == 500 and "服务器错误" in response.content.decode()
