@@ -35,12 +35,9 @@ class CaseCauseAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Confirm the citations of the selected causes"))
     def confirm_citations(self, request, queryset):
-        from apps.gbcp.audit import acting_as
+        from apps.cases.services import cause_confirm_citations
 
-        with acting_as(request.user):
-            for cause in queryset.filter(citation_confirmed=False):
-                cause.citation_confirmed = True
-                cause.save()
+        cause_confirm_citations(user=request.user, causes=list(queryset))
 
 
 @admin.register(DiscretionLevel)

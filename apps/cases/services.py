@@ -123,6 +123,18 @@ def _money(value) -> Decimal:
 
 # --- catalogue ------------------------------------------------------------------------
 
+@transaction.atomic
+def cause_confirm_citations(*, user, causes) -> int:
+    """The legal office confirms the legal and penalty basis of these causes (recorded in history)."""
+    confirmed = 0
+    with acting_as(user):
+        for cause in CaseCause.objects.select_for_update().filter(pk__in=[c.pk for c in causes], citation_confirmed=False):
+            cause.citation_confirmed = True
+            cause.save(update_fields=["citation_confirmed"])
+            confirmed += 1
+    return confirmed
+
+
 def catalogue_load(*, user, causes=None) -> dict:
     """Upsert the causes of ``apps.cases.catalogue`` (idempotent); a cause whose citation the legal
     office confirmed is never overwritten."""

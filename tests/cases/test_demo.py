@@ -39,3 +39,18 @@ def test_the_catalogue_loader_keeps_a_cause_the_legal_office_confirmed():
     counts = services.catalogue_load(user=None)
     cause.refresh_from_db()
     assert cause.name == "法制科确认的名称" and counts["kept_confirmed"] == 1 and counts["created"] == 0
+
+
+@pytest.mark.django_db
+def test_the_legal_office_confirms_citations_with_history_and_a_reload_keeps_them(legal):
+    from apps.cases.services import catalogue_load, cause_confirm_citations
+
+    cause = CaseCause.objects.get(code="01-001")
+    assert cause_confirm_citations(user=legal, causes=[cause]) == 1
+    assert cause_confirm_citations(user=legal, causes=[cause]) == 0
+    cause.refresh_from_db()
+    assert cause.citation_confirmed and cause.history.first().history_user == legal
+    CaseCause.objects.filter(pk=cause.pk).update(legal_basis="由法制机构核定的依据")
+    result = catalogue_load(user=legal)
+    cause.refresh_from_db()
+    assert cause.legal_basis == "由法制机构核定的依据" and result["kept_confirmed"] >= 1
