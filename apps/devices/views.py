@@ -13,6 +13,14 @@ def _optional_url(name):
         return ""
 
 
+def _task_status_labels():
+    try:
+        from apps.dispatch.selectors import task_status_labels
+    except ImportError:
+        return {}
+    return task_status_labels()
+
+
 @login_required
 def live_map(request):
     return render(
@@ -23,5 +31,6 @@ def live_map(request):
             "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
             "tasks_url": _optional_url("api-task-list"),
             "throttle_s": settings.DEVICE_MAP_THROTTLE_S,
+            "task_status_labels": _task_status_labels(),
         },
     )

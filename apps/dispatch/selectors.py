@@ -2,7 +2,7 @@
 from django.db.models import Q
 
 from apps.accounts.jurisdiction import scope_filter
-from apps.dispatch.models import OPEN_STATUSES, DuplicateCandidate, Task
+from apps.dispatch.models import OPEN_STATUSES, DuplicateCandidate, Status, Task
 from apps.gbcp.errors import NotFound
 
 
@@ -45,3 +45,8 @@ def task_get_by_tracking_code(*, code: str) -> Task:
 
 def suggestions_for_task(*, task):
     return DuplicateCandidate.objects.filter(task=task).select_related("candidate").order_by("-score")
+
+
+def task_status_labels() -> dict:
+    """Task status codes and their names in the active language (for pages that show live task events)."""
+    return {code: str(label) for code, label in Status.choices}

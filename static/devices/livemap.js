@@ -115,6 +115,9 @@
   // --- tasks (from the dispatch app, when it is installed) ----------------
   var taskList = document.getElementById("task-list");
   var closedStates = ["closed", "cancelled", "merged", "written_off"];
+  var labelsEl = document.getElementById("task-status-labels");
+  var statusLabels = labelsEl ? JSON.parse(labelsEl.textContent) : {};
+  function statusName(code) { return statusLabels[code] || code; }
   function upsertTask(t) {
     var lat = t.point ? t.point.lat : t.lat, lon = t.point ? t.point.lon : t.lon;
     var entry = tasks[t.id];
@@ -126,11 +129,11 @@
     } else {
       entry.data = Object.assign(entry.data, t);
     }
-    if (tasks[t.id] && tasks[t.id].marker) tasks[t.id].marker.bindPopup("<b>" + esc(t.number || t.id) + "</b><br>" + esc(tasks[t.id].data.status) + '<br><a href="/dispatch/tasks/' + t.id + '/">→</a>');
+    if (tasks[t.id] && tasks[t.id].marker) tasks[t.id].marker.bindPopup("<b>" + esc(t.number || t.id) + "</b><br>" + esc(statusName(tasks[t.id].data.status)) + '<br><a href="/dispatch/tasks/' + t.id + '/">→</a>');
     taskList.innerHTML = "";
     Object.keys(tasks).forEach(function (k) {
       var li = document.createElement("li"), x = tasks[k].data;
-      li.innerHTML = '<a href="/dispatch/tasks/' + x.id + '/">' + esc(x.number || x.id) + "</a> · " + esc(x.status) + (x.category ? " · " + esc(x.category.name || x.category) : "");
+      li.innerHTML = '<a href="/dispatch/tasks/' + x.id + '/">' + esc(x.number || x.id) + "</a> · " + esc(statusName(x.status)) + (x.category ? " · " + esc(x.category.name || x.category) : "");
       taskList.appendChild(li);
     });
   }

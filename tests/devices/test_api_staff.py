@@ -119,6 +119,8 @@ def test_the_live_map_page_renders_for_staff(client, insider):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="livemap"' in html and "/ws/map/" in html and "viewport" in html
+    # Task states on the map are named in the page's language, not shown as codes.
+    assert 'id="task-status-labels"' in html and "\\u5df2\\u6d3e\\u9063" in html  # 已派遣, JSON-escaped
     client.logout()
     assert client.get("/devices/map/").status_code == 302
 
