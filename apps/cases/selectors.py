@@ -1,10 +1,15 @@
 """Reads of cases by who asks (jurisdiction by region code, squads their own cases) and of the cause catalogue."""
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from apps.accounts.jurisdiction import scope_filter
 from apps.accounts.models import Role
-from apps.cases.models import OPEN_STATUSES, Case, CaseCause, CaseDocument, Status
-from apps.gbcp.errors import NotFound
+from apps.cases.models import OPEN_STATUSES, Case, CaseCause, CaseDocument, PartyKind, Status
+from apps.gbcp import citycode
+from apps.gbcp.errors import ApplicationError, NotFound
+from apps.gbcp.masking import clearance_for, mask
+from apps.gbcp.models import Entity, Person, Place
+from apps.gbcp.validators import is_valid_resident_id, is_valid_uscc
 
 
 def cause_get(*, code: str) -> CaseCause:
@@ -77,3 +82,25 @@ def payment_get_public(*, reference: str):
 def case_for_task(*, task):
     """The case opened from a dispatched task (one per task), or None; for the task centre."""
     return Case.objects.filter(task=task).first()
+
+
+def party_lookup(*, user, code: str) -> dict:
+    """A party by resident ID, unified social credit code or city code, masked by the viewer's clearance."""
+    code = (code or "").strip().upper()
+    clearance = clearance_for(user)
+    if len(code) == 18 and is_valid_uscc(code):
+        entity = Entity.objects.filter(uscc=code).first()
+        return {"kind": PartyKind.ORGANISATION, "code": code, "name": entity.name if entity else "", "valid": True, "linked": entity is not None}
+    if len(code) == 18 and is_valid_resident_id(code):
+        person = Person.objects.filter(id_number=code).first()
+        return {"kind": PartyKind.CITIZEN, "code": mask("id_number", code, clearance), "name": mask("name", person.name, clearance) if person else "",
+                "valid": True, "linked": person is not None}
+    if citycode.is_valid(code):
+        entity = Entity.objects.filter(city_code=code).first()
+        if entity is None:
+            place = Place.objects.filter(city_code=code).select_related("operator").first()
+            entity = place.operator if place else None
+        if entity is not None:
+            return {"kind": PartyKind.ORGANISATION, "code": entity.uscc, "name": entity.name, "valid": True, "linked": True}
+        return {"kind": "", "code": code, "name": "", "valid": True, "linked": False}
+    raise ApplicationError(_("Not a valid resident ID, credit code or city code."), code="invalid_code", details={"code": [_("Check the number.")]})

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from apps.cases import selectors, services
 from apps.cases.api import serializers as s
-from apps.cases.models import CaseCause, CaseExtension, CaseLog, PartyKind
+from apps.cases.models import CaseCause, CaseExtension, CaseLog
 from apps.gbcp.errors import ApplicationError, NotFound
 
 
@@ -188,7 +188,7 @@ class PartyLookupView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("code", str)], responses=s.PartyLookupSerializer)
     def get(self, request):
-        return Response(_lookup(request, request.query_params.get("code", "")))
+        return Response(selectors.party_lookup(user=request.user, code=request.query_params.get("code", "")))
 
     @extend_schema(request=inline_serializer("PartyPhoto", {"photo": serializers.ImageField()}), responses=s.PartyLookupSerializer)
     def post(self, request):
@@ -203,33 +203,7 @@ class PartyLookupView(APIView):
             raise ApplicationError(_("The upload is not an image."), code="unreadable_image")
         if not code:
             raise ApplicationError(_("No city code found in the photo."), code="no_code")
-        return Response(_lookup(request, code))
-
-
-def _lookup(request, code):
-    from apps.gbcp import citycode
-    from apps.gbcp.masking import clearance_for, mask
-    from apps.gbcp.models import Entity, Person, Place
-    from apps.gbcp.validators import is_valid_resident_id, is_valid_uscc
-
-    code = (code or "").strip().upper()
-    clearance = clearance_for(request.user)
-    if len(code) == 18 and is_valid_uscc(code):
-        entity = Entity.objects.filter(uscc=code).first()
-        return {"kind": PartyKind.ORGANISATION, "code": code, "name": entity.name if entity else "", "valid": True, "linked": entity is not None}
-    if len(code) == 18 and is_valid_resident_id(code):
-        person = Person.objects.filter(id_number=code).first()
-        return {"kind": PartyKind.CITIZEN, "code": mask("id_number", code, clearance), "name": mask("name", person.name, clearance) if person else "",
-                "valid": True, "linked": person is not None}
-    if citycode.is_valid(code):
-        entity = Entity.objects.filter(city_code=code).first()
-        if entity is None:
-            place = Place.objects.filter(city_code=code).select_related("operator").first()
-            entity = place.operator if place else None
-        if entity is not None:
-            return {"kind": PartyKind.ORGANISATION, "code": entity.uscc, "name": entity.name, "valid": True, "linked": True}
-        return {"kind": "", "code": code, "name": "", "valid": True, "linked": False}
-    raise ApplicationError(_("Not a valid resident ID, credit code or city code."), code="invalid_code", details={"code": [_("Check the number.")]})
+        return Response(selectors.party_lookup(user=request.user, code=code))
 
 
 @extend_schema(request=None, responses=inline_serializer("PaymentAck", {"ok": serializers.BooleanField(), "reference": serializers.CharField(), "newly_paid": serializers.BooleanField()}))
