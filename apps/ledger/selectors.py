@@ -199,3 +199,22 @@ def overview_counts(*, user, today=None) -> dict:
         "findings_open": finding_list_for_user(user=user).exclude(status=Finding.Status.RESOLVED).count(),
         "corrections_pending": correction_list_for_user(user=user, status=Correction.Status.PENDING).count(),
     }
+
+
+def place_get(*, id) -> Place:
+    """A place by id (callers check access, e.g. through ledger_for_place)."""
+    place = Place.objects.select_related("region").filter(pk=id).first()
+    if place is None:
+        raise NotFound()
+    return place
+
+
+def correction_target_get(*, target_type: str, id) -> object:
+    """The record a correction is about. Unscoped on purpose: citizens may report any record;
+    correction_report checks that staff stay inside their jurisdiction."""
+    model = {"licence": Licence, "zone": FrontageZone, "key_point": KeyPoint, "place": Place}[target_type]
+    qs = model.objects.select_related("region") if model is Place else model.objects.select_related("source_batch")
+    target = qs.filter(pk=id).first()
+    if target is None:
+        raise NotFound()
+    return target

@@ -7,7 +7,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.gbcp.errors import NotFound
-from apps.gbcp.models import Place
 from apps.ledger import selectors, services
 from apps.ledger.api import serializers as s
 from apps.ledger.models import Correction, Finding, FrontageZone, KeyPoint, Licence, SendBack
@@ -86,10 +85,7 @@ class PlaceLedgerView(APIView):
 
     @extend_schema(responses=s.PlaceLedgerSerializer)
     def get(self, request, pk):
-        place = Place.objects.select_related("region").filter(pk=pk).first()
-        if place is None:
-            raise NotFound()
-        ledger = selectors.ledger_for_place(user=request.user, place=place)
+        ledger = selectors.ledger_for_place(user=request.user, place=selectors.place_get(id=pk))
         return Response(s.PlaceLedgerSerializer(ledger, context={"request": request}).data)
 
 
@@ -166,15 +162,6 @@ class SendBackFileView(APIView):
         return response
 
 
-def _target(request, target_type, target_id):
-    model = {"licence": Licence, "zone": FrontageZone, "key_point": KeyPoint, "place": Place}[target_type]
-    qs = model.objects.select_related("region") if model is Place else model.objects.select_related("source_batch")
-    target = qs.filter(pk=target_id).first()
-    if target is None:
-        raise NotFound()
-    return target
-
-
 class CorrectionListCreateView(generics.ListAPIView):
     """Staff see corrections in their jurisdiction, others their own; anyone signed in may report one."""
 
@@ -195,7 +182,7 @@ class CorrectionListCreateView(generics.ListAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         correction = services.correction_report(
-            user=request.user, target=_target(request, data["target_type"], data["target_id"]), field=data["field"],
+            user=request.user, target=selectors.correction_target_get(target_type=data["target_type"], id=data["target_id"]), field=data["field"],
             proposed_value=data["proposed_value"], reason=data["reason"],
         )
         return Response(s.CorrectionSerializer(correction).data, status=status.HTTP_201_CREATED)
