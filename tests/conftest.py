@@ -73,6 +73,34 @@ def admin_user(db):
 
 
 @pytest.fixture
+def citizen(db):
+    """A signed-in citizen (市民): sees only what is theirs."""
+    return _user("citizen")
+
+
+@pytest.fixture
+def merchant(db):
+    """A signed-in merchant (商户) of a 东城 business: sees only its own places, notices and credit."""
+    return _user("merchant")
+
+
+@pytest.fixture
+def personas(db):
+    """The five callers every permission test asks: insider, outsider, citizen, merchant, anonymous (None).
+
+    ``insider`` is a 东城 (110101) dispatcher, ``outsider`` a 海淀 (110108) dispatcher. Tests that need
+    another insider (an officer, a legal reviewer) replace that key.
+    """
+    return {
+        "insider": _user("dc_dispatcher"),
+        "outsider": _user("hd_dispatcher"),
+        "citizen": _user("citizen"),
+        "merchant": _user("merchant"),
+        "anonymous": None,
+    }
+
+
+@pytest.fixture
 def api():
     return APIClient()
 
@@ -81,7 +109,8 @@ def api():
 def api_as():
     def make(user):
         client = APIClient()
-        client.force_authenticate(user)
+        if user is not None:  # None is the anonymous persona
+            client.force_authenticate(user)
         return client
 
     return make
