@@ -21,9 +21,17 @@ def node_hash(left, right):
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 
+HASH_SIZE = 32
+
+
 def root_from_inclusion(index, tree_size, leaf, path):
-    """RFC 9162 §2.1.3.2; None when the path does not fit the tree size."""
-    if not 0 <= index < tree_size:
+    """RFC 9162 §2.1.3.2; None when the proof is malformed.
+
+    Refused, as the reference verifier refuses them: an index outside the tree, a leaf hash or a path
+    element that is not 32 bytes, a path longer or shorter than the tree is deep.
+    """
+    path = list(path)
+    if not 0 <= index < tree_size or len(leaf) != HASH_SIZE or any(len(p) != HASH_SIZE for p in path):
         return None
     fn, sn, r = index, tree_size - 1, leaf
     for p in path:
@@ -40,6 +48,16 @@ def root_from_inclusion(index, tree_size, leaf, path):
         fn >>= 1
         sn >>= 1
     return r if sn == 0 else None
+
+
+def hex_hash(value, what):
+    """Exactly 64 hex digits, or the bundle is refused."""
+    if not isinstance(value, str) or len(value) != 2 * HASH_SIZE:
+        raise Failed(f"{what} is not a 32-byte hash in hex")
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        raise Failed(f"{what} is not a 32-byte hash in hex")
 
 
 class Failed(Exception):
@@ -91,13 +109,19 @@ def verify(bundle_path, public_key_path=None):
         raise Failed("the leaf hash of entry.json differs from proof.json: the entry was altered")
     # 3. The leaf is in the tree the head names.
     try:
-        path = [bytes.fromhex(h) for h in proof.get("audit_path", [])]
+        audit_path = proof["audit_path"]
+        if not isinstance(audit_path, list):
+            raise TypeError("audit_path is not a list")
+        path = [hex_hash(h, "an audit path element") for h in audit_path]
         index, size = int(proof["leaf_index"]), int(head["tree_size"])
         root_hex = str(head["root_hash"]).lower()
+        hex_hash(root_hex, "the signed root")
         timestamp = int(head["timestamp"])
-        signature = base64.b64decode(head["signature"])
+        signature = base64.b64decode(head["signature"], validate=True)
     except (KeyError, ValueError, TypeError) as exc:
         raise Failed(f"proof or tree head incomplete: {exc}")
+    if "tree_size" in proof and str(proof["tree_size"]) != str(size):
+        raise Failed("proof.json and tree_head.json name different tree sizes")
     computed = root_from_inclusion(index, size, leaf, path)
     if computed is None or computed.hex() != root_hex:
         raise Failed("the inclusion proof does not lead to the signed root")

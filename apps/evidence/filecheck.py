@@ -10,12 +10,11 @@ from django.contrib.gis.geos import Point
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from apps.gbcp.errors import ApplicationError
+from apps.gbcp.images import ImageTooLarge, ImageUnreadable, check_image, open_image
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
-MAX_PIXELS = 100_000_000
 
 # media type -> (kind, stored extension)
 ALLOWED = {
@@ -133,18 +132,12 @@ def check_file(upload, *, kind: str | None = None) -> Checked:
 
 def _check_image(upload, name, found):
     try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            fmt = image.format
-            if image.width * image.height > MAX_PIXELS:
-                raise ValueError("too many pixels")
-            # PNG's verify() must come straight after open, before anything reads the image.
-            image.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
+        fmt = check_image(upload).format
+        with open_image(upload) as image:
             exif = read_exif(image)
-            image.load()  # verify() misses truncated JPEGs; a full decode does not
-    except Exception:
+    except ImageTooLarge:
+        raise  # a decompression bomb says so, in the one format (400 image_too_large)
+    except ImageUnreadable:
         if found == "image/heic":
             raise _unsupported(name, _("HEIC photos cannot be read on this server"))
         raise _mismatch(name, found, _("an image that cannot be decoded"))

@@ -52,14 +52,26 @@ def _path(m, leaves, lo, hi):
     return _path(m - k, leaves, lo + k, hi) + [_mth(leaves, lo, lo + k)]
 
 
+HASH_SIZE = 32
+
+
+def _is_hash(value) -> bool:
+    return isinstance(value, (bytes, bytearray)) and len(value) == HASH_SIZE
+
+
 def root_from_inclusion(index: int, tree_size: int, leaf: bytes, path) -> bytes | None:
-    """The root that ``path`` leads to from ``leaf`` (RFC 9162 §2.1.3.2), or None when the path is malformed."""
-    if not 0 <= index < tree_size:
+    """The root that ``path`` leads to from ``leaf`` (RFC 9162 §2.1.3.2), or None when the proof is malformed.
+
+    Refuses what the reference verifier (transparency-dev/merkle) refuses: an index outside the tree, a leaf
+    hash that is not 32 bytes, a path of the wrong length; and, stricter, path elements that are not 32 bytes.
+    """
+    path = list(path)
+    if not 0 <= index < tree_size or not _is_hash(leaf) or not all(_is_hash(p) for p in path):
         return None
-    fn, sn, r = index, tree_size - 1, leaf
+    fn, sn, r = index, tree_size - 1, bytes(leaf)
     for p in path:
         if sn == 0:
-            return None
+            return None  # the path is longer than the tree is deep
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
             if not fn & 1:
@@ -71,13 +83,13 @@ def root_from_inclusion(index: int, tree_size: int, leaf: bytes, path) -> bytes 
         fn >>= 1
         sn >>= 1
     if sn != 0:
-        return None
+        return None  # the path is shorter than the tree is deep
     return r
 
 
 def verify_inclusion(index: int, tree_size: int, leaf: bytes, path, expected_root: bytes) -> bool:
-    r = root_from_inclusion(index, tree_size, leaf, list(path))
-    return r is not None and r == expected_root
+    r = root_from_inclusion(index, tree_size, leaf, path)
+    return r is not None and _is_hash(expected_root) and r == expected_root
 
 
 def consistency_proof(m: int, leaves) -> list[bytes]:
@@ -102,18 +114,24 @@ def _subproof(m, leaves, lo, hi, complete):
 
 
 def verify_consistency(first: int, second: int, first_root: bytes, second_root: bytes, path) -> bool:
-    """RFC 9162 §2.1.4.2: the tree of size ``second`` extends the tree of size ``first``."""
+    """RFC 9162 §2.1.4.2: the tree of size ``second`` extends the tree of size ``first``.
+
+    Refuses what the reference verifier (transparency-dev/merkle) refuses: ``first`` of 0 (a proof from the
+    empty tree proves nothing, whatever the roots), ``first`` > ``second``, equal sizes with a non-empty proof
+    or different roots, an empty proof for different sizes, a proof of the wrong length; and, stricter,
+    proof elements that are not 32 bytes.
+    """
     path = list(path)
-    if first < 0 or first > second:
+    if first <= 0 or first > second:
+        return False
+    if not all(_is_hash(c) for c in path):
         return False
     if first == second:
         return not path and first_root == second_root
-    if first == 0:
-        return not path
-    if not path:
+    if not path or not _is_hash(first_root) or not _is_hash(second_root):
         return False
     if first & (first - 1) == 0:
-        path = [first_root] + path
+        path = [bytes(first_root)] + path
     fn, sn = first - 1, second - 1
     while fn & 1:
         fn >>= 1

@@ -15,6 +15,7 @@ from apps.evidence.log import canonical_entry
 from apps.evidence.models import Evidence, LogEntry, LogState, TreeHead
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
+from apps.gbcp.files import save_file_atomic
 
 MAX_FILES_PER_CALL = 50
 logger = logging.getLogger(__name__)
@@ -36,19 +37,25 @@ def _file_sha256(name: str) -> str | None:
     return digest.hexdigest()
 
 
-def _store(upload, checked, created: list) -> str:
-    """Write the bytes under their content address unless an identical file is already there."""
+def _store(upload, checked) -> str:
+    """Write the bytes under their content address unless an identical file is already there.
+
+    Called inside the recording transaction: a file this call writes is deleted again if that
+    transaction (or any transaction around it) rolls back (apps.gbcp.files).
+    """
     name = storage_path(checked.sha256, checked.extension)
     if default_storage.exists(name):
         if _file_sha256(name) == checked.sha256:
+            # The copy may belong to a concurrent recording that is about to roll back (and delete it):
+            # once this one commits, put the bytes back if they went.
+            transaction.on_commit(lambda: _restore_if_missing(name, upload, checked))
             return name
         # A damaged copy of the same content: put the true bytes back (rows that point here expect exactly them),
         # and say so loudly, since it means someone changed a stored evidence file.
         logger.error("evidence file %s did not match its content address; restored from a new upload", name)
         default_storage.delete(name)
     upload.seek(0)
-    saved = default_storage.save(name, upload)
-    created.append(saved)
+    saved = save_file_atomic(name, upload)
     if saved != name:
         raise ApplicationError(_("The evidence file could not be stored."), code="evidence_storage_failed")
     if _file_sha256(saved) != checked.sha256:
@@ -56,12 +63,16 @@ def _store(upload, checked, created: list) -> str:
     return saved
 
 
-def _delete_files(names):
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            pass
+def _restore_if_missing(name, upload, checked) -> None:
+    try:
+        if default_storage.exists(name):
+            return
+        upload.seek(0)
+        saved = default_storage.save(name, upload)
+        if saved != name or _file_sha256(saved) != checked.sha256:
+            logger.error("evidence file %s went missing and could not be restored exactly", name)
+    except Exception:  # after commit: report, never raise (verify_evidence lists a missing file)
+        logger.exception("evidence file %s went missing and could not be restored", name)
 
 
 def _region_for(*, region_code, subject, point):
@@ -164,32 +175,28 @@ def evidence_record_many(*, user, files, subject=None, region_code: str = "", ca
                 exc.details = {**exc.details, "index": i}
             raise
     point = _rounded(point)
-    created: list[str] = []
     recorded = []
-    try:
-        with transaction.atomic(), acting_as(user):
-            state = _lock_state()
-            now = timezone.now()
-            for upload, c in zip(files, checked):
-                name = _store(upload, c, created)
-                file_point = point or _rounded(c.exif.get("point"))
-                evidence = Evidence(
-                    kind=c.kind, media_type=c.media_type, original_name=c.original_name, sha256=c.sha256, size=c.size,
-                    subject_type=subject_type, subject_id=subject_id,
-                    region_code=_region_for(region_code=region_code, subject=subject, point=file_point),
-                    captured_at=captured_at or c.exif.get("captured_at"), point=file_point,
-                    device=(device or c.exif.get("device") or "")[:200], note=note or "",
-                    uploaded_by=user if getattr(user, "pk", None) else None, recorded_at=now,
-                )
-                evidence.file.name = name
-                evidence.save()
-                _append(state, evidence)
-                recorded.append(evidence)
-            state.save()
-            _sign_head(state)
-    except BaseException:
-        _delete_files(created)
-        raise
+    # Files written here are deleted if this block, or a caller's transaction around it, rolls back.
+    with transaction.atomic(), acting_as(user):
+        state = _lock_state()
+        now = timezone.now()
+        for upload, c in zip(files, checked):
+            name = _store(upload, c)
+            file_point = point or _rounded(c.exif.get("point"))
+            evidence = Evidence(
+                kind=c.kind, media_type=c.media_type, original_name=c.original_name, sha256=c.sha256, size=c.size,
+                subject_type=subject_type, subject_id=subject_id,
+                region_code=_region_for(region_code=region_code, subject=subject, point=file_point),
+                captured_at=captured_at or c.exif.get("captured_at"), point=file_point,
+                device=(device or c.exif.get("device") or "")[:200], note=note or "",
+                uploaded_by=user if getattr(user, "pk", None) else None, recorded_at=now,
+            )
+            evidence.file.name = name
+            evidence.save()
+            _append(state, evidence)
+            recorded.append(evidence)
+        state.save()
+        _sign_head(state)
     return recorded
 
 

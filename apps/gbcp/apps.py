@@ -7,3 +7,8 @@ class GbcpConfig(AppConfig):
     name = "apps.gbcp"
     label = "gbcp"
     verbose_name = _("GBCP shared model")
+
+    def ready(self):
+        from apps.gbcp.images import configure_pillow
+
+        configure_pillow()

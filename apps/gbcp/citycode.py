@@ -8,7 +8,9 @@ import io
 import re
 
 import segno
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ImageOps, UnidentifiedImageError
+
+from apps.gbcp.images import ImageUnreadable, open_image
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 KINDS = {"place": "P", "entity": "E", "device": "D"}
@@ -67,12 +69,16 @@ def read_codes_from_image(fileobj) -> list[str]:
     """All texts of QR codes in a photo (pyzbar), trying a cleaned-up grey copy too."""
     from pyzbar import pyzbar
 
+    # A bomb is refused by its header (ImageTooLarge, a 400 that says so) before any pixel is decoded.
     try:
-        image = Image.open(fileobj)
-        image.load()
-    except (UnidentifiedImageError, OSError) as exc:
+        with open_image(fileobj) as opened:
+            opened.load()
+            image = ImageOps.exif_transpose(opened)
+            image.load()
+    except ImageUnreadable as exc:
+        raise UnreadableImage(exc.message) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise UnreadableImage(str(exc)) from exc
-    image = ImageOps.exif_transpose(image)
     grey = image.convert("L")
     texts = []
     for candidate in (grey, ImageOps.autocontrast(grey)):

@@ -1,12 +1,12 @@
-"""One check for every uploaded photo: really an image (decoded by Pillow), not too big, an allowed format."""
+"""One check for every uploaded photo: really an image (decoded by Pillow within the pixel limit), not too big, an allowed format."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image
+
+from apps.gbcp.images import ImageTooLarge, ImageUnreadable, check_image
 
 ALLOWED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
-MAX_PIXELS = 50_000_000  # larger is a decompression bomb, not a phone photo
 
 
 def check_photo(upload, *, max_bytes=None):
@@ -20,17 +20,10 @@ def check_photo(upload, *, max_bytes=None):
             code="too_large",
         )
     try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            fmt = image.format
-            if image.width * image.height > MAX_PIXELS:
-                raise ValueError("too many pixels")
-            image.verify()
-        # verify() leaves the image unusable; a full decode catches truncated JPEGs too.
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-    except Exception:
+        fmt = check_image(upload).format
+    except ImageTooLarge as exc:
+        raise ValidationError(exc.message, code="image_too_large")
+    except ImageUnreadable:
         raise ValidationError(_("“%(name)s” is not a photo we can read.") % {"name": name}, code="not_an_image")
     if fmt not in ALLOWED_FORMATS:
         raise ValidationError(_("“%(name)s”: only JPEG, PNG or WebP photos.") % {"name": name}, code="bad_format")

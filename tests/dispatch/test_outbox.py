@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from apps.dispatch.api.partner_auth import signed_headers
 from apps.dispatch.models import OutboxMessage, Partner, Task
 from apps.dispatch.outbox import sign
 from apps.dispatch.services import outbox_deliver_due
@@ -83,10 +84,11 @@ def push_ticket(api, partner, dhm_point, vendor_category, capture, number="GD202
         "lat": dhm_point.y, "lon": dhm_point.x,
         "category_hint": vendor_category.code,
     }, ensure_ascii=False).encode()
-    timestamp = str(int(time.time()))
+    url = "/api/dispatch/hotline/tickets/"
+    signed = signed_headers(SECRET, partner=partner.name, method="POST", path=url, body=body)
     with capture(execute=True):
-        response = api.post("/api/dispatch/hotline/tickets/", data=body, content_type="application/json",
-                             HTTP_X_PARTNER=partner.name, HTTP_X_TIMESTAMP=timestamp, HTTP_X_SIGNATURE=sign(SECRET, timestamp, body))
+        response = api.post(url, data=body, content_type="application/json",
+                             **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in signed.items()})
     assert response.status_code == 201, response.content
     return Task.objects.get(number=response.json()["task_number"])
 

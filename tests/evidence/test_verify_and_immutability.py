@@ -129,7 +129,8 @@ def test_postgresql_refuses_updates_and_deletes_of_the_log(recorded, sql):
     assert verify_all(check_files=False).ok
 
 
-def test_a_rolled_back_outer_transaction_leaves_an_orphan_that_the_command_lists(insider, photo, dc_task, media_root):
+def test_a_rolled_back_outer_transaction_leaves_no_orphan_and_the_command_lists_a_stray_file(insider, photo, dc_task, media_root):
+    # This test used to assert that the rolled-back file stayed behind as an orphan (issue 10): now it is deleted.
     from apps.evidence.verify import orphan_files
 
     class Abort(Exception):
@@ -141,10 +142,14 @@ def test_a_rolled_back_outer_transaction_leaves_an_orphan_that_the_command_lists
             name = evidence.file.name
             raise Abort
     assert not Evidence.objects.filter(file=name).exists()
-    assert name in orphan_files()
+    assert not (media_root / name).exists() and name not in orphan_files()
+    # A file left by something else (a crash between write and commit) is still found by the command.
+    stray = "evidence/sha256/ff/ff/" + "f" * 64 + ".jpg"
+    (media_root / stray).parent.mkdir(parents=True, exist_ok=True)
+    (media_root / stray).write_bytes(b"stray")
     out = io.StringIO()
     call_command("verify_evidence", "--orphans", "--skip-files", stdout=out, stderr=io.StringIO())
-    assert f"orphan file (no evidence row): {name}" in out.getvalue()
+    assert f"orphan file (no evidence row): {stray}" in out.getvalue()
 
 
 def test_the_scheduled_task_reports_problems(recorded, media_root):

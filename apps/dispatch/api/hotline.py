@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,6 +12,7 @@ from apps.dispatch.api.partner_auth import IsSignedPartner, PartnerSignatureAuth
 from apps.dispatch.models import HotlineTicket, Task
 from apps.dispatch import services
 from apps.gbcp.api.params import parse_lat_lon
+from apps.gbcp.api.parsers import BoundedJSONParser
 from apps.gbcp.errors import NotFound
 
 PRIORITY_NAMES = {"low": Task.Priority.LOW, "normal": Task.Priority.NORMAL, "high": Task.Priority.HIGH, "urgent": Task.Priority.URGENT}
@@ -147,7 +147,7 @@ class PartnerView(APIView):
 
     authentication_classes = [PartnerSignatureAuthentication]
     permission_classes = [IsSignedPartner]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
 
 class HotlineTicketCreateView(PartnerView):
