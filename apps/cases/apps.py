@@ -7,3 +7,6 @@ class CasesConfig(AppConfig):
     name = "apps.cases"
     label = "cases"
     verbose_name = _("Enforcement cases")
+
+    def ready(self):
+        from apps.cases import checks  # noqa: F401  (registers the payment system checks)

@@ -92,7 +92,6 @@ def seed(ctx):
 
 def _drive(case, target, o1, o2, squad, legal, leader, *, index):
     from apps.cases.models import Payment
-    from apps.cases.payment_provider import LocalPaymentProvider
 
     stop = ORDER.index(target)
     if stop < ORDER.index("investigating"):
@@ -139,9 +138,7 @@ def _drive(case, target, o1, o2, squad, legal, leader, *, index):
         return
     payment = Payment.objects.filter(case=case).first()
     if payment is not None and case.status == "executing":
-        body, headers = LocalPaymentProvider().build_notice(reference=payment.reference, amount_fen=int(payment.amount_due * 100),
-                                                            notice_id=f"DEMO-{case.number_seq}")
-        services.payment_notice_receive(body=body, headers=headers)
+        _pay_simulated(payment)
     if stop < ORDER.index("closed"):
         return
     case.refresh_from_db()
@@ -151,9 +148,22 @@ def _drive(case, target, o1, o2, squad, legal, leader, *, index):
     services.case_archive(user=squad, case=case)
 
 
-def _simple_cases(causes, o1, o2, squad, entities, centre):
-    from apps.cases.payment_provider import LocalPaymentProvider
+def _pay_simulated(payment):
+    """Settle a demo fine as the simulated cashier would: a signed notice through the real service.
 
+    Only where the simulated provider is the configured one (demo mode); otherwise the fine stays
+    pending, since a demo must never forge a notice for a real gateway.
+    """
+    from apps.cases.payment_provider import get_provider, simulated_cashier_enabled
+
+    if not simulated_cashier_enabled():
+        return
+    body, headers = get_provider().build_notice(reference=payment.reference, amount_fen=int(payment.amount_due * 100),
+                                                notice_id=f"DEMO-{payment.reference}")
+    services.payment_notice_receive(body=body, headers=headers)
+
+
+def _simple_cases(causes, o1, o2, squad, entities, centre):
     # 无照经营（流动摊贩）: its range starts at 0, so small on-the-spot fines fit the discretion standard.
     cause = causes.get("11-001")
     if cause is None or not cause.simple_allowed:
@@ -170,8 +180,7 @@ def _simple_cases(causes, o1, o2, squad, entities, centre):
     if entities:
         paid = services.case_onsite_decide(user=o1, co_officer=o2, cause=cause, amount=2000, facts="店外堆放商品经营，当场处罚。", point=centre,
                                            party_kind="organisation", party_name=entities[0].name, party_code=entities[0].uscc)
-        body, headers = LocalPaymentProvider().build_notice(reference=paid.payment.reference, amount_fen=int(paid.fine * 100), notice_id=f"DEMO-S{paid.number_seq}")
-        services.payment_notice_receive(body=body, headers=headers)
+        _pay_simulated(paid.payment)
         services.case_onsite_file(user=squad, case=paid)
         paid.refresh_from_db()
         services.case_close(user=squad, case=paid)

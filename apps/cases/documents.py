@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.cases.models import CaseDocument, new_token
+from apps.cases.payment_provider import format_reference, get_provider, simulated_cashier_enabled
+from apps.gbcp.files import save_field_file_atomic
 
 
 def public_url(path: str) -> str:
@@ -24,7 +26,10 @@ def _yuan(value) -> str:
     return f"{value:.2f}元"
 
 
-def _fields(case, kind, payment):
+BANK_COUNTER_TEXT = "凭缴款编号到本机关指定银行柜台缴纳"
+
+
+def _fields(case, kind, payment, bank_counter=False):
     party = case.party_name or "—"
     rows = [("案件编号", case.number), ("当事人", party)]
     if case.party_code:
@@ -40,7 +45,11 @@ def _fields(case, kind, payment):
         else:
             rows.append(("罚款金额", _yuan(case.fine)))
     if payment is not None:
-        rows.append(("缴款编号", payment.reference))
+        rows.append(("缴款编号", format_reference(payment.reference)))
+        if simulated_cashier_enabled():
+            rows.append(("缴款方式", "演示系统模拟收银台，不收取真实款项（SIMULATION）"))
+        elif bank_counter:
+            rows.append(("缴款方式", BANK_COUNTER_TEXT))
         if case.payment_due:
             rows.append(("缴款期限", f"{case.payment_due:%Y年%m月%d日}前"))
     if kind == "service_receipt":
@@ -49,7 +58,7 @@ def _fields(case, kind, payment):
     return rows
 
 
-def _body(case, kind):
+def _body(case, kind, bank_counter=False):
     cause = case.cause
     basis = (cause.legal_basis if cause else "") or "相关法律法规"
     penalty_basis = (cause.penalty_basis if cause else "") or "相关法律法规"
@@ -68,7 +77,8 @@ def _body(case, kind):
         body = [f"经查，{facts}", f"上述行为违反了{basis}，依据{penalty_basis}，决定给予如下行政处罚："
                 + ("警告。" if case.warning else "不予行政处罚。" if case.exempt else f"罚款{case.fine:.2f}元。")]
         if case.fine > 0:
-            body.append("请自收到本决定书之日起十五日内缴纳罚款（可扫描右下角二维码缴纳）。"
+            how = BANK_COUNTER_TEXT if bank_counter else "可扫描右下角二维码缴纳"
+            body.append(f"请自收到本决定书之日起十五日内缴纳罚款（{how}）。"
                         "逾期不缴纳的，依据《中华人民共和国行政处罚法》第七十二条，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出罚款的数额。")
         body.append("如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。")
         return body
@@ -90,19 +100,25 @@ def issue(*, case, kind: str, user=None, payment=None) -> CaseDocument:
     seq = _next_seq(f"D{case.region_code[:6]}{year}{kind}")
     number = pdf.document_number(kind=kind, district_name=district.name if district else "", year=year, seq=seq)
     token = new_token()
-    payment_qr = ""
+    payment_qr, payment_caption = "", pdf.PAYMENT_CAPTION
     if payment is not None:
         payment_qr = _payment_qr(payment)
+        if simulated_cashier_enabled():
+            payment_caption = pdf.SIMULATED_PAYMENT_CAPTION
+    # No online payment (DisabledPaymentProvider): no QR; the document says to pay at the bank counter.
+    bank_counter = payment is not None and not payment_qr
     issuer = _issuer(case)
     content = pdf.DocumentContent(
-        kind=kind, number=number, issuer=issuer, fields=_fields(case, kind, payment), body=_body(case, kind),
+        kind=kind, number=number, issuer=issuer, fields=_fields(case, kind, payment, bank_counter), body=_body(case, kind, bank_counter),
         verify_url=public_url(reverse("cases-verify", args=[token])), issued_on=timezone.localtime(now).date(), payment_qr=payment_qr,
+        payment_caption=payment_caption,
         signatures=[str(o) for o in case.officers.all()][:2] if kind in ("onsite_decision", "filing_approval") else [],
     )
     data = pdf.render_pdf(content)
     document = CaseDocument(case=case, kind=kind, number=number, sha256=pdf.document_sha256(data), verify_token=token, issuer=issuer,
                             issued_at=now, issued_by=user if getattr(user, "pk", None) else None)
-    document.file.save(f"{token}.pdf", ContentFile(data), save=False)
+    # The PDF is deleted again if the case's transaction rolls back (apps.gbcp.files).
+    save_field_file_atomic(document.file, f"{token}.pdf", ContentFile(data))
     document.save()
     from apps.cases.services import _log
 
@@ -111,13 +127,9 @@ def issue(*, case, kind: str, user=None, payment=None) -> CaseDocument:
 
 
 def _payment_qr(payment) -> str:
-    try:
-        from apps.cases.payment_provider import get_provider
-    except ImportError:  # pragma: no cover - provider not merged
-        return public_url(reverse("cases-pay", args=[payment.reference]))
     order = get_provider().create_order(reference=payment.reference, amount_fen=int(payment.amount_due * 100),
                                         description=f"罚款 {payment.case.number}")
-    # A URL a phone camera opens; the provider's own payload where it gives no page.
+    # A URL a phone camera opens; the provider's own payload where it gives no page; "" (no QR) when it gives neither.
     if order.pay_url:
         return public_url(order.pay_url) if order.pay_url.startswith("/") else order.pay_url
     return order.qr_payload

@@ -60,6 +60,7 @@ FALLBACK_FONT_PATHS = (
 
 VERIFY_CAPTION = "扫码验证文书"
 PAYMENT_CAPTION = "扫码缴纳罚款"
+SIMULATED_PAYMENT_CAPTION = "演示：模拟收银台（不收款）"
 
 PAGE_MARGIN = 22 * mm
 QR_SIZE = 34 * mm
@@ -75,6 +76,7 @@ class DocumentContent:
     verify_url: str
     issued_on: datetime.date
     payment_qr: str = ""
+    payment_caption: str = PAYMENT_CAPTION  # says so when the cashier is the demo's simulation
     signatures: list[str] = field(default_factory=list)
 
 
@@ -215,7 +217,7 @@ def _story(content: DocumentContent, styles) -> list:
     ]
     cells = [_qr_cell(content.verify_url, VERIFY_CAPTION, styles)]
     if content.payment_qr:
-        cells.append(_qr_cell(content.payment_qr, PAYMENT_CAPTION, styles))
+        cells.append(_qr_cell(content.payment_qr, content.payment_caption or PAYMENT_CAPTION, styles))
     column = QR_SIZE + 16 * mm
     codes = Table([cells], colWidths=[column] * len(cells), hAlign="LEFT")
     codes.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")]))

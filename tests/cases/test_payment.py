@@ -59,9 +59,9 @@ def test_a_wrong_amount_or_unknown_reference_is_a_clear_400(api, onsite_case):
     wrong = _post(api, *provider.build_notice(reference=onsite_case.payment.reference, amount_fen=10000))
     assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "wrong_amount"
     assert wrong.json()["error"]["details"]["expected_fen"] == 15000
-    from apps.cases.payment_provider import payment_reference
+    from apps.cases.payment_provider import new_payment_reference
 
-    unknown = _post(api, *provider.build_notice(reference=payment_reference(case_number_seq=99999, district_code="110101", year=2020), amount_fen=15000))
+    unknown = _post(api, *provider.build_notice(reference=new_payment_reference(), amount_fen=15000))
     assert unknown.status_code == 400 and unknown.json()["error"]["code"] == "unknown_reference"
     onsite_case.payment.refresh_from_db()
     assert onsite_case.payment.state == Payment.State.PENDING
@@ -84,7 +84,7 @@ def test_a_late_payment_must_include_the_late_fee(api, onsite_case):
 def test_the_cashier_page_shows_the_amount_and_pays_through_the_same_service(client, onsite_case):
     page = client.get(f"/cases/pay/{onsite_case.payment.reference}/")
     assert page.status_code == 200 and "150.00" in page.content.decode()
-    paid = client.post(f"/cases/pay/{onsite_case.payment.reference}/")
+    paid = client.post(f"/cases/pay/{onsite_case.payment.reference}/", {"pay_token": page.context["pay_token"]})
     assert paid.status_code == 302
     onsite_case.refresh_from_db()
     assert onsite_case.payment.state == Payment.State.PAID and onsite_case.status == Status.EXECUTED

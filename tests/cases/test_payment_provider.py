@@ -20,7 +20,7 @@ def provider():
 
 @pytest.fixture
 def reference():
-    return pp.payment_reference(case_number_seq=123, district_code="110101", year=2026)
+    return pp.new_payment_reference()
 
 
 def signed(body: bytes, timestamp: int, secret: bytes = b"test-secret") -> dict:
@@ -112,17 +112,18 @@ def test_a_non_numeric_timestamp_is_refused(provider):
     refused_with("payment_signature_invalid", lambda: provider.parse_notice(body=body, headers=headers))
 
 
-@pytest.mark.parametrize("offset", [-301, 301, -86400])
-def test_a_correctly_signed_notice_more_than_five_minutes_away_is_refused_as_stale(reference, offset):
+@pytest.mark.parametrize("offset", [-301, -86400, 61, 301])
+def test_a_correctly_signed_notice_older_than_five_minutes_or_dated_a_minute_ahead_is_refused_as_stale(reference, offset):
+    # The sender's clock runs ``offset`` seconds ahead of ours: a positive offset is a future-dated notice.
     sender = pp.LocalPaymentProvider(secret="test-secret", clock=lambda: NOW + offset)
     receiver = pp.LocalPaymentProvider(secret="test-secret", clock=lambda: NOW)
     body, headers = sender.build_notice(reference=reference, amount_fen=20000, paid_at=PAID_AT)
     error = refused_with("payment_notice_stale", lambda: receiver.parse_notice(body=body, headers=headers))
-    assert error.details["allowed_seconds"] == 300
+    assert error.details["allowed_seconds"] == 300 and error.details["allowed_future_seconds"] == 60
 
 
-@pytest.mark.parametrize("offset", [-300, 0, 300])
-def test_a_notice_within_five_minutes_is_accepted(reference, offset):
+@pytest.mark.parametrize("offset", [-300, 0, 60])
+def test_a_notice_up_to_five_minutes_old_or_a_minute_ahead_is_accepted(reference, offset):
     sender = pp.LocalPaymentProvider(secret="test-secret", clock=lambda: NOW + offset)
     receiver = pp.LocalPaymentProvider(secret="test-secret", clock=lambda: NOW)
     body, headers = sender.build_notice(reference=reference, amount_fen=20000, paid_at=PAID_AT)
@@ -167,21 +168,45 @@ def test_the_secret_comes_from_settings_when_set(settings, reference):
     assert headers == signed(body, NOW, secret=b"from-settings")
 
 
-def test_without_a_configured_secret_one_is_derived_from_secret_key(settings):
-    settings.CASES_PAYMENT_SECRET = None
+def test_without_a_configured_secret_the_demo_makes_a_private_random_one_not_derived_from_secret_key(settings, tmp_path):
+    settings.CASES_PAYMENT_SECRET = ""
+    settings.DEMO_MODE = True
+    settings.VAR_DIR = tmp_path
     settings.SECRET_KEY = "key-one"
     first = pp.payment_secret()
-    assert first == pp.payment_secret()  # stable
-    assert first != b"key-one"  # not the SECRET_KEY itself
+    assert first == pp.payment_secret()  # stable for the installation
+    assert len(first) >= pp.MIN_SECRET_LENGTH
+    assert first != hmac.new(b"key-one", b"cityenforce.cases.payment-notice.v1", hashlib.sha256).digest()  # the old, public derivation
     settings.SECRET_KEY = "key-two"
+    assert pp.payment_secret() == first  # not derived from SECRET_KEY
+    assert (tmp_path / pp.SECRET_FILE_NAME).stat().st_mode & 0o077 == 0  # readable by its owner only
+    settings.VAR_DIR = tmp_path / "another-installation"
     assert pp.payment_secret() != first
 
 
-def test_get_provider_defaults_to_the_local_provider(settings):
-    del settings.CASES_PAYMENT_PROVIDER
+def test_without_demo_mode_an_unset_secret_is_refused(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.CASES_PAYMENT_SECRET = ""
+    settings.DEMO_MODE = False
+    with pytest.raises(ImproperlyConfigured):
+        pp.payment_secret()
+
+
+def test_get_provider_defaults_to_the_simulated_local_provider_in_demo_mode_only(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.DEMO_MODE = True
+    settings.CASES_PAYMENT_PROVIDER = ""
     provider = pp.get_provider()
-    assert isinstance(provider, pp.LocalPaymentProvider) and provider.name == "local"
+    assert isinstance(provider, pp.LocalPaymentProvider) and provider.name == "local" and provider.simulated
     assert isinstance(provider, pp.PaymentProvider)
+    settings.DEMO_MODE = False
+    with pytest.raises(ImproperlyConfigured):
+        pp.get_provider()
+    settings.CASES_PAYMENT_PROVIDER = "apps.cases.payment_provider.LocalPaymentProvider"
+    with pytest.raises(ImproperlyConfigured):
+        pp.get_provider()
 
 
 class RecordingProvider(pp.LocalPaymentProvider):
@@ -193,12 +218,25 @@ def test_get_provider_follows_the_setting(settings):
     assert pp.get_provider().name == "recording"
 
 
+def test_a_provider_built_on_the_local_one_is_still_a_simulation_outside_demo_mode(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    assert pp.is_simulated(RecordingProvider)
+    settings.DEMO_MODE = False
+    settings.CASES_PAYMENT_PROVIDER = f"{__name__}.RecordingProvider"
+    with pytest.raises(ImproperlyConfigured):
+        pp.get_provider()
+
+
 def test_a_reference_is_printable_and_carries_a_check_character(reference):
-    assert reference.startswith("CE1101012026000123") and len(reference) == 19
+    assert reference.startswith("CE") and len(reference) == 23
+    assert all(ch in pp.REFERENCE_ALPHABET for ch in reference[2:-1])
     assert reference[-1] in ALPHABET
     assert pp.payment_reference_valid(reference)
     assert pp.payment_reference_valid(reference.lower())
+    assert pp.payment_reference_valid(pp.format_reference(reference))
     assert pp.payment_reference_valid(f"{reference[:2]}-{reference[2:8]} {reference[8:12]}-{reference[12:]}")
+    assert pp.format_reference(reference).replace(" ", "") == reference
 
 
 def test_every_single_mistyped_character_in_a_reference_is_caught(reference):
@@ -213,20 +251,13 @@ def test_references_of_other_shapes_are_not_valid(reference):
     assert not pp.payment_reference_valid("")
     assert not pp.payment_reference_valid(reference[:-1])
     assert not pp.payment_reference_valid("XX" + reference[2:])
+    assert not pp.payment_reference_valid("CE11010120260000145")  # the old sequential shape
 
 
-def test_references_differ_by_district_year_and_sequence():
-    refs = {
-        pp.payment_reference(case_number_seq=seq, district_code=district, year=year)
-        for seq in (1, 2)
-        for district in ("110101", "110108")
-        for year in (2026, 2027)
-    }
-    assert len(refs) == 8
-    assert pp.payment_reference(case_number_seq=5, district_code="110101001", year=2026).startswith("CE1101012026000005")
-
-
-@pytest.mark.parametrize("kwargs", [dict(case_number_seq=0), dict(case_number_seq=1_000_000), dict(district_code="东城"), dict(year=26)])
-def test_a_reference_cannot_be_made_from_impossible_parts(kwargs):
-    with pytest.raises(ValueError):
-        pp.payment_reference(**(dict(case_number_seq=1, district_code="110101", year=2026) | kwargs))
+def test_references_are_random_not_a_sequence():
+    refs = [pp.new_payment_reference() for _ in range(2000)]
+    assert len(set(refs)) == len(refs)
+    # Every position of the random part takes many values: nothing is fixed by district, year or order.
+    for position in range(2, 2 + pp.REFERENCE_RANDOM_CHARS):
+        assert len({r[position] for r in refs}) == len(pp.REFERENCE_ALPHABET)
+    assert pp.REFERENCE_RANDOM_CHARS * 5 >= 100  # bits of randomness
