@@ -7,9 +7,9 @@ import threading
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.gbcp import aftercommit
 from apps.realtime import groups
 from apps.realtime.events import publish
 from apps.realtime.models import Notification
@@ -169,13 +169,13 @@ def _queue_unit(group_names, unit):
 
 
 def _send_after_commit(group_names, message):
-    transaction.on_commit(lambda: send_messages([(name, message) for name in group_names]))
+    aftercommit.on_commit(lambda: send_messages([(name, message) for name in group_names]), event=f"devices:{message.get('event') or message['type']}")
 
 
 def unit_moved(*, device, status, region_code):
     """A unit's latest position to the live maps of every jurisdiction that holds it (one per batch, coalesced per process)."""
     unit, names = unit_payload(device, status), map_groups_for_code(region_code)
-    transaction.on_commit(lambda: _queue_unit(names, unit))
+    aftercommit.on_commit(lambda: _queue_unit(names, unit), event="devices:map.unit")
 
 
 def alarm_changed(*, alarm, event: str):
@@ -200,4 +200,4 @@ def alarm_changed(*, alarm, event: str):
     # WSGI worker, which is most of the time from the reading to the alarm on the map.
     message = {"type": "notify", "event": event, "title": title, "body": body, "level": level, "link": link, "payload": payload}
     names = groups.region_groups_for_code(alarm.region.code) + [groups.EVERYTHING_GROUP]
-    transaction.on_commit(lambda: send_messages([(name, message) for name in names]))
+    aftercommit.on_commit(lambda: send_messages([(name, message) for name in names]), event=f"devices:{event}")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role
 from apps.devices import events, noise, storage
 from apps.devices.models import ACTIVE_STATES, Alarm, Device, DeviceStatus, NoiseReading, Position, Shift
+from apps.gbcp import aftercommit
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 from apps.gbcp.models import Category
@@ -184,7 +185,7 @@ def _alarm_raise(*, device, kind, severity, message, started_at, at, point=None,
         from apps.devices.tasks import alarm_to_task
 
         alarm_id = alarm.pk
-        transaction.on_commit(lambda: alarm_to_task.delay(alarm_id))
+        aftercommit.on_commit(lambda: alarm_to_task.delay(alarm_id), event="devices:alarm-to-task")  # alarm_task_retry sweeps up a lost one
     return alarm
 
 

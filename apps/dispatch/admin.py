@@ -10,6 +10,7 @@ from apps.dispatch.models import (
     Deferral,
     DuplicateCandidate,
     HotlineTicket,
+    IntakeKey,
     OutboxMessage,
     Partner,
     Task,
@@ -162,3 +163,19 @@ class TaskLogAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["task__number", "reason"]
     raw_id_fields = ["task", "actor"]
+
+
+@admin.register(IntakeKey)
+class IntakeKeyAdmin(admin.ModelAdmin):
+    """Read-only: keys are written by intake and pruned by the beat."""
+
+    list_display = ["scope", "key", "task", "response_status", "created_at", "expires_at"]
+    list_filter = ["scope"]
+    search_fields = ["key", "task__number"]
+    raw_id_fields = ["task"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

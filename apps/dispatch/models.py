@@ -324,3 +324,30 @@ class TaskPhoto(models.Model):
 
     def __str__(self):
         return self.image.name
+
+
+class IntakeKey(models.Model):
+    """An idempotency key (幂等键) of an intake request: a retry with the key gets the first answer, never a second task.
+
+    ``scope`` names the caller (an Open311 partner, a user, the anonymous portal), so one
+    caller's keys never meet another's; ``fingerprint`` is the digest of what was asked.
+    """
+
+    scope = models.CharField(_("scope"), max_length=64)
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    # Empty only inside the transaction that claims the key (the row is inserted first, so a
+    # concurrent retry waits on the unique index instead of taking in a second task).
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="+", null=True)
+    response_status = models.PositiveSmallIntegerField(_("response status"), default=0)
+    response_body = models.JSONField(_("response body"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("intake idempotency key")
+        verbose_name_plural = _("intake idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="intake_key_unique_per_scope")]
+
+    def __str__(self):
+        return f"{self.scope} {self.key}"

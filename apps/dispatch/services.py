@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.jurisdiction import covers_code
+from apps.accounts.jurisdiction import covers_code, serves_in, staff_organizations
 from apps.accounts.models import Role
 from apps.dispatch import dedup, events, outbox, routing
 from apps.dispatch.models import (
@@ -22,6 +22,7 @@ from apps.dispatch.models import (
     Deferral,
     HotlineTicket,
     DuplicateCandidate,
+    IntakeKey,
     NumberSequence,
     OutboxMessage,
     Partner,
@@ -33,6 +34,7 @@ from apps.dispatch.models import (
     Whistle,
     WhistleSummons,
 )
+from apps.gbcp import aftercommit, idempotency
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 from apps.gbcp.locate import locate
@@ -242,7 +244,7 @@ def _require_member(user, task, roles):
     if user.is_superuser:
         return
     org_id = task.organization_id
-    if not any(m.organization_id == org_id and m.role in roles for m in user._memberships()):
+    if not serves_in(user, org_id, roles):
         raise ApplicationError(_("Only the handling organisation's %(roles)s may do this.") % {"roles": "/".join(str(Role(r).label) for r in roles)}, code="forbidden", status_code=403)
 
 
@@ -389,29 +391,24 @@ def task_feedback(*, user, task: Task, result: str, solved: bool = True, photos=
     if not (result or "").strip():
         raise ApplicationError(_("Describe the result."), code="result_required", details={"result": [_("This field is required.")]})
     photos = _checked_photos(photos)
-    stored = []
-    try:
-        with transaction.atomic():
-            task = _locked(task.pk)
-            _require_member(user, task, [Role.SQUAD_LEADER, Role.OFFICER])
-            if task.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
-                raise ApplicationError(_("Feedback is only possible while the task is being handled."), code="illegal_step", status_code=409)
-            with acting_as(user):
-                def mutate():
-                    task.status = Status.FEEDBACK
-                    task.result, task.solved = result.strip(), solved
-                    task.handled_at = timezone.now()
-                    task.owner = task.owner or user
-                    task.save()
-                    _log(task, "feedback", user, reason=result.strip(), solved=solved, photos=len(photos))
+    with transaction.atomic():
+        task = _locked(task.pk)
+        _require_member(user, task, [Role.SQUAD_LEADER, Role.OFFICER])
+        if task.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
+            raise ApplicationError(_("Feedback is only possible while the task is being handled."), code="illegal_step", status_code=409)
+        with acting_as(user):
+            def mutate():
+                task.status = Status.FEEDBACK
+                task.result, task.solved = result.strip(), solved
+                task.handled_at = timezone.now()
+                task.owner = task.owner or user
+                task.save()
+                _log(task, "feedback", user, reason=result.strip(), solved=solved, photos=len(photos))
 
-                _complete_step(task, TaskFlow.handle, user, mutate)
-                _store_photos(user=user, task=task, photos=photos, stage=TaskPhoto.Stage.FEEDBACK, stored=stored)
-            if task.partner_id and task.source == Source.HOTLINE:
-                outbox_enqueue(task=task, kind=OutboxMessage.Kind.RESULT)
-    except BaseException:
-        _delete_files(stored)
-        raise
+            _complete_step(task, TaskFlow.handle, user, mutate)
+            _store_photos(user=user, task=task, photos=photos, stage=TaskPhoto.Stage.FEEDBACK)
+        if task.partner_id and task.source == Source.HOTLINE:
+            outbox_enqueue(task=task, kind=OutboxMessage.Kind.RESULT)
     return task
 
 
@@ -437,36 +434,88 @@ def _checked_photos(photos):
     return checked
 
 
-def _store_photos(*, user, task, photos, stage, stored: list):
+def _store_photos(*, user, task, photos, stage):
+    from apps.gbcp.files import save_field_file_atomic
+
     for upload in photos:
         photo = TaskPhoto(task=task, stage=stage, uploaded_by=user if getattr(user, "pk", None) else None)
-        photo.image.save(upload.name, upload, save=False)
-        stored.append(photo.image.name)
+        # Deleted again if this transaction, or a caller's around it, rolls back (apps.gbcp.files).
+        save_field_file_atomic(photo.image, upload.name, upload)
         photo.save()
-
-
-def _delete_files(names):
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            pass
 
 
 def task_intake_with_photos(*, photos=(), **intake) -> IntakeResult:
     """Intake plus the report's photos, in one transaction; on any failure no task and no file remain."""
     photos = _checked_photos(photos)
-    stored = []
+    # A rollback deletes the stored photos again (save_field_file_atomic).
+    with transaction.atomic():
+        result = task_intake(**intake)
+        _store_photos(user=intake.get("user"), task=result.report, photos=photos, stage=TaskPhoto.Stage.REPORT)
+    return result
+
+
+# --- idempotent intake ----------------------------------------------------------------
+
+@dataclass
+class IntakeAnswer:
+    """What the caller answers; on a retry with the same key, the first answer again (``replayed``)."""
+
+    status_code: int
+    body: dict | list
+    task: Task
+    replayed: bool = False
+
+
+def _intake_key_live(scope, key):
+    return IntakeKey.objects.filter(scope=scope, key=key, expires_at__gt=timezone.now(), task__isnull=False).select_related("task").first()
+
+
+def _intake_replay(record, fingerprint) -> IntakeAnswer:
+    if record.fingerprint != fingerprint:
+        raise idempotency.reused_key_error()
+    return IntakeAnswer(status_code=record.response_status, body=record.response_body, task=record.task, replayed=True)
+
+
+def task_intake_idempotent(*, scope: str, key: str | None, fingerprint: str, intake, answer) -> IntakeAnswer:
+    """Take in a report at most once per (caller scope, idempotency key).
+
+    ``intake()`` does the intake and returns its IntakeResult; ``answer(result)`` gives the
+    (status code, JSON body) the caller sends, stored with the key. The key's row is inserted
+    before the intake, in the same transaction: a concurrent request with the same key waits on
+    the unique index, then fails and answers what the first one stored. The same key with a
+    different request (fingerprint) is a 422. Without a key this is plain intake.
+    """
+    if not key:
+        result = intake()
+        status_code, body = answer(result)
+        return IntakeAnswer(status_code=status_code, body=body, task=result.report)
+    existing = _intake_key_live(scope, key)
+    if existing is not None:
+        return _intake_replay(existing, fingerprint)
+    now = timezone.now()
     try:
         with transaction.atomic():
-            result = task_intake(**intake)
-            _store_photos(user=intake.get("user"), task=result.report, photos=photos, stage=TaskPhoto.Stage.REPORT, stored=stored)
-    except BaseException:
-        _delete_files(stored)
-        raise
-    return result
+            IntakeKey.objects.filter(scope=scope, key=key, expires_at__lte=now).delete()  # an expired key is free again
+            record = IntakeKey.objects.create(
+                scope=scope, key=key, fingerprint=fingerprint,
+                expires_at=now + dt.timedelta(hours=settings.DISPATCH_INTAKE_KEY_TTL_HOURS),
+            )
+            result = intake()
+            record.task = result.report
+            record.response_status, record.response_body = answer(result)
+            record.save(update_fields=["task", "response_status", "response_body"])
+    except IntegrityError:
+        existing = _intake_key_live(scope, key)
+        if existing is None:
+            raise
+        return _intake_replay(existing, fingerprint)
+    return IntakeAnswer(status_code=record.response_status, body=record.response_body, task=result.report)
+
+
+def intake_keys_prune(*, now=None) -> int:
+    """Forget idempotency keys past their lifetime (beat job)."""
+    deleted, _per_model = IntakeKey.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
 
 
 @transaction.atomic
@@ -608,7 +657,7 @@ def deferral_write_off(*, user, deferral: Deferral, result: str) -> Task:
 def whistle_blow(*, user, task: Task, departments, reason: str, minutes: int | None = None) -> Whistle:
     """A street office summons departments; each must report in within the set time."""
     task = _locked(task.pk)
-    office = next((m.organization for m in user._memberships() if m.organization.kind == Organization.Kind.STREET_OFFICE), None)
+    office = next((o for o in staff_organizations(user) if o.kind == Organization.Kind.STREET_OFFICE), None)
     if office is None or not (task.region_code or "").startswith(office.region.code):
         raise ApplicationError(_("Only the street office of the task's street can blow the whistle."), code="forbidden", status_code=403)
     if not task.is_open:
@@ -630,7 +679,7 @@ def whistle_blow(*, user, task: Task, departments, reason: str, minutes: int | N
 @transaction.atomic
 def summons_report_in(*, user, summons: WhistleSummons, at=None) -> WhistleSummons:
     summons = WhistleSummons.objects.select_for_update().select_related("whistle__task").get(pk=summons.pk)
-    if not user.is_superuser and not any(m.organization_id == summons.department_id for m in user._memberships()):
+    if not user.is_superuser and not serves_in(user, summons.department_id):
         raise ApplicationError(_("Only the summoned department can report in."), code="forbidden", status_code=403)
     if summons.reported_at is not None:
         raise ApplicationError(_("Already reported in."), code="already_reported", status_code=409)
@@ -724,11 +773,15 @@ def outbox_enqueue(*, task: Task, kind: str) -> OutboxMessage | None:
         payload.update(result=task.result, solved=task.solved, handled_at=task.handled_at.isoformat() if task.handled_at else None)
     elif kind == OutboxMessage.Kind.CALLBACK:
         payload.update(contacted=True, solved=task.solved, satisfied=task.satisfied, closed_at=task.closed_at.isoformat() if task.closed_at else None)
-    message, created = OutboxMessage.objects.get_or_create(task=task, kind=kind, defaults={"partner": partner, "payload": payload})
+    # Due for the flush sweep a little later: if the broker is away when the job is enqueued, the sweep delivers it.
+    fallback_at = timezone.now() + dt.timedelta(seconds=settings.DISPATCH_OUTBOX_BACKOFF_SECONDS)
+    message, created = OutboxMessage.objects.get_or_create(
+        task=task, kind=kind, defaults={"partner": partner, "payload": payload, "next_attempt_at": fallback_at}
+    )
     if created:
         from apps.dispatch.tasks import deliver_outbox_message
 
-        transaction.on_commit(lambda: deliver_outbox_message.delay(message.pk))
+        aftercommit.on_commit(lambda: deliver_outbox_message.delay(message.pk), event=f"dispatch:outbox-{kind}")
     return message
 
 

@@ -34,3 +34,11 @@ def retrain_classifier():
     except CommandError as exc:
         return str(exc)
     return "ok"
+
+
+@shared_task
+def prune_intake_keys():
+    """Hourly: forget idempotency keys past their lifetime."""
+    from apps.dispatch.services import intake_keys_prune
+
+    return intake_keys_prune()

@@ -2,6 +2,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.gbcp import idempotency
+from apps.gbcp.errors import ApplicationError
 from apps.gbcp.models import Category
 from apps.gbcp.forms import MultiplePhotoField
 from apps.gbcp.validators import validate_phone
@@ -22,11 +24,30 @@ class ReportForm(forms.Form):
     reporter_phone = forms.CharField(label=_("Your phone (optional, for a call-back)"), max_length=32, required=False,
                                      validators=[validate_phone], widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
 
+    # One token per form shown: a resent form (double click, retry after a lost answer) finds the first report.
+    submission_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["submission_token"].initial = idempotency.new_key()
         self.fields["category"].queryset = (
             Category.objects.filter(is_active=True, is_public=True).exclude(deadline_unit="").order_by("code")
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["submission_token"] = idempotency.clean_key(cleaned.get("submission_token"))
+        except ApplicationError as exc:
+            self.renew_submission_token()  # so that sending the page again works
+            raise forms.ValidationError(_("This form has expired; reload the page and send it again.")) from exc
+        return cleaned
+
+    def renew_submission_token(self):
+        """A fresh token for the page shown again after a refusal (the old one belongs to another report)."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("submission_token")] = idempotency.new_key()
 
     def clean_reporter_phone(self):
         return (self.cleaned_data.get("reporter_phone") or "").replace(" ", "")

@@ -1,37 +1,9 @@
-"""Portal writes: the per-IP rate limit and a citizen report with its photos (the report itself goes through task_intake)."""
-import time
-
-from django.conf import settings
+"""Portal writes: a citizen report with its photos (the report itself goes through task_intake; the rate limit is apps.accounts.throttling)."""
 from django.contrib.gis.geos import Point
-from django.core.cache import cache
 
 from apps.dispatch.models import Source
-from apps.dispatch.services import IntakeResult, task_intake_with_photos
-
-RATE_WINDOW_S = 3600
-
-
-def _rate_key(ip: str) -> str:
-    # A fixed hourly window keyed by IP: one atomic INCR in Redis, no read-modify-write race.
-    return f"portal:reports:{ip}:{int(time.time() // RATE_WINDOW_S)}"
-
-
-def report_rate_exceeded(*, ip: str) -> bool:
-    return (cache.get(_rate_key(ip)) or 0) >= settings.CITIZEN_REPORTS_PER_HOUR
-
-
-def report_rate_count(*, ip: str) -> int:
-    key = _rate_key(ip)
-    cache.add(key, 0, timeout=RATE_WINDOW_S)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_S)
-        return 1
-
-
-def report_rate_reset(*, ip: str) -> None:
-    cache.delete(_rate_key(ip))
+from apps.dispatch.services import IntakeAnswer, IntakeResult, task_intake_idempotent, task_intake_with_photos
+from apps.gbcp import idempotency
 
 
 def citizen_report_submit(*, user, lat: float, lon: float, description: str, category=None, reporter_name="",
@@ -41,4 +13,20 @@ def citizen_report_submit(*, user, lat: float, lon: float, description: str, cat
         photos=photos, user=user if getattr(user, "is_authenticated", False) else None, source=Source.CITIZEN,
         description=description, point=Point(lon, lat, srid=4326), category=category,
         reporter_name=reporter_name, reporter_phone=reporter_phone,
+    )
+
+
+def citizen_report_submit_once(*, user, submission_token: str | None, lat: float, lon: float, description: str, category=None,
+                               reporter_name="", reporter_phone="", photos=()) -> IntakeAnswer:
+    """The report form's submission, once per form token: a double click or a resend after a lost answer
+    finds the first report (its tracking code) instead of making a second task."""
+    signed_in = getattr(user, "is_authenticated", False)
+    report = {"lat": lat, "lon": lon, "description": description, "category": category.code if category else None,
+              "reporter_name": reporter_name, "reporter_phone": reporter_phone}
+    return task_intake_idempotent(
+        scope=f"portal:user:{user.pk}" if signed_in else "portal:anonymous", key=submission_token,
+        fingerprint=idempotency.fingerprint(report, [idempotency.file_digest(photo) for photo in photos]),
+        intake=lambda: citizen_report_submit(user=user, lat=lat, lon=lon, description=description, category=category,
+                                             reporter_name=reporter_name, reporter_phone=reporter_phone, photos=photos),
+        answer=lambda result: (302, {"tracking_code": result.report.tracking_code}),
     )

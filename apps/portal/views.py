@@ -1,5 +1,6 @@
 """Public pages of the citizen portal: report a problem on a map, follow it by its tracking code."""
 import json
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from apps.accounts.throttling import hit, too_many_requests
 from apps.dispatch import selectors
 from apps.dispatch.models import Status
 from apps.gbcp.errors import ApplicationError, NotFound
@@ -33,16 +35,19 @@ STEPS_DONE = {
     Status.FEEDBACK: 5, Status.CLOSED: 6,
 }
 OUTLINES_CACHE_KEY = "portal:district-outlines:v1"
-
-
-def client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR") or "unknown"
+logger = logging.getLogger(__name__)
 
 
 def district_outlines():
-    """Simplified district boundaries, so the map is usable with no base tiles at all."""
-    data = cache.get(OUTLINES_CACHE_KEY)
+    """Simplified district boundaries, so the map is usable with no base tiles at all.
+
+    The cache only saves work: with Redis away the outlines are computed, and the page still answers.
+    """
+    try:
+        data = cache.get(OUTLINES_CACHE_KEY)
+    except Exception:  # the cache's backend is away
+        logger.warning("portal outlines: cache unavailable", exc_info=True)
+        data = None
     if data is None:
         features = [
             {"type": "Feature", "properties": {"name": r.name},
@@ -50,40 +55,55 @@ def district_outlines():
             for r in Region.objects.filter(level=Region.Level.DISTRICT).exclude(boundary=None).only("name", "boundary")
         ]
         data = {"type": "FeatureCollection", "features": features}
-        cache.set(OUTLINES_CACHE_KEY, data, 24 * 3600)
+        try:
+            cache.set(OUTLINES_CACHE_KEY, data, 24 * 3600)
+        except Exception:
+            logger.warning("portal outlines: not cached", exc_info=True)
     return data
 
 
-def _rate_limited(request):
-    return render(request, "portal/rate_limited.html", {"limit": settings.CITIZEN_REPORTS_PER_HOUR}, status=429)
+def _over_report_limit(request):
+    """Count one report from this client (its address behind our trusted proxies); a 429 page past the limit.
+
+    One atomic increment in the cache decides, so of parallel reports exactly the limit gets through.
+    """
+    limit = settings.CITIZEN_REPORTS_PER_HOUR
+    retry_after = hit(request, group="portal-report", rate=f"{limit}/h")
+    if retry_after is None:
+        return None
+    return too_many_requests(request, retry_after=retry_after, template="portal/rate_limited.html", context={"limit": limit})
 
 
 def report(request):
     if request.method == "POST":
-        ip = client_ip(request)
-        if services.report_rate_exceeded(ip=ip):
-            return _rate_limited(request)
         form = ReportForm(request.POST, request.FILES)
         if form.is_valid():
+            # Counted once the form is valid (a typo costs nothing), before anything is stored.
+            refused = _over_report_limit(request)
+            if refused is not None:
+                return refused
             data = form.cleaned_data
             try:
-                result = services.citizen_report_submit(
-                    user=request.user, lat=data["lat"], lon=data["lon"], description=data["description"],
-                    category=data["category"], reporter_name=data["reporter_name"], reporter_phone=data["reporter_phone"],
-                    photos=data["photos"],
+                outcome = services.citizen_report_submit_once(
+                    user=request.user, submission_token=data["submission_token"], lat=data["lat"], lon=data["lon"],
+                    description=data["description"], category=data["category"], reporter_name=data["reporter_name"],
+                    reporter_phone=data["reporter_phone"], photos=data["photos"],
                 )
             except ApplicationError as exc:
+                if exc.code == "idempotency_key_reused":
+                    exc.message = _("This form was already sent with other content. Check the form and send it again.")
+                    form.renew_submission_token()
                 form.add_error(None, exc.message)
             else:
-                services.report_rate_count(ip=ip)
                 messages.success(request, _("Thank you. Your report has been received."))
-                return redirect("portal-track", code=result.report.tracking_code)
+                return redirect("portal-track", code=outcome.body["tracking_code"])
     else:
         form = ReportForm()
+    # A refused form is a 400 (the page with its errors), so clients and monitors see the refusal.
     return render(request, "portal/report.html", {
         "form": form, "outlines": district_outlines(),
         "tiles_url": settings.MAP_TILES_URL, "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
-    })
+    }, status=400 if form.is_bound and form.errors else 200)
 
 
 def _progress(task):

@@ -1,9 +1,13 @@
-"""The event helper: persist notifications and push events only after the transaction commits."""
+"""The event helper: persist notifications and push events only after the transaction commits.
+
+A send that fails (Redis away) is logged with the event's name and never reaches the caller: the
+write has committed, and the stored notification shows the event when the user next looks.
+"""
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from apps.gbcp import aftercommit
 from apps.realtime import groups
 from apps.realtime.models import Notification
 
@@ -48,5 +52,5 @@ def publish(*, event: str, payload: dict, users=(), organization_ids=(), region_
             messages += [(name, message_base) for name in groups.region_groups_for_code(region_code) + [groups.EVERYTHING_GROUP]]
         _send_all(messages)
 
-    transaction.on_commit(deliver)
+    aftercommit.on_commit(deliver, event=f"realtime:{event}")
     return notifications

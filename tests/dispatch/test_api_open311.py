@@ -329,3 +329,173 @@ def test_a_token_is_the_request_id(api, service):
 def test_an_unknown_request_is_a_404_in_open311_format(api):
     response = api.get(BASE + "requests/T19990101000001.json")
     assert response.status_code == 404 and response.json()[0]["code"] == 404
+
+
+# --- idempotency and faults (issue 10, finding 4) ------------------------------------------
+
+def keyed_post(api, data, key):
+    return api.post(BASE + "requests.json", data=urlencode(data), content_type="application/x-www-form-urlencoded", HTTP_IDEMPOTENCY_KEY=key)
+
+
+def request_data(service, point, **extra):
+    return {"api_key": API_KEY, "service_code": service.code, "lat": point.y, "long": point.x, "description": DESCRIPTION, **REPORTER, **extra}
+
+
+@pytest.fixture
+def redis_away(settings):
+    """The channel layer pointed at a local port nobody listens on: every send is refused, as when Redis is down."""
+    import socket
+
+    from channels.layers import channel_layers
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                                           "CONFIG": {"hosts": [{"address": f"redis://127.0.0.1:{port}/0", "socket_connect_timeout": 1}]}}}
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.mark.django_db
+def test_a_retry_with_the_same_idempotency_key_returns_the_first_answer_and_makes_no_second_task(api, key_partner, service, dhm_point):
+    before = Task.objects.count()
+    first = keyed_post(api, request_data(service, dhm_point), "retry-0001-abcdef")
+    assert first.status_code == 200, first.content
+    again = keyed_post(api, request_data(service, dhm_point), "retry-0001-abcdef")
+    assert again.status_code == 200 and again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert Task.objects.count() == before + 1
+    # The same key in a JSON body with the same fields is the same request.
+    as_json = api.post(BASE + "requests.json", request_data(service, dhm_point), format="json", HTTP_IDEMPOTENCY_KEY="retry-0001-abcdef")
+    assert as_json.status_code == 200 and as_json.json() == first.json()
+    assert Task.objects.count() == before + 1
+
+
+@pytest.mark.django_db
+def test_a_key_reused_with_a_different_body_is_a_422_and_stores_nothing(api, key_partner, service, dhm_point):
+    assert keyed_post(api, request_data(service, dhm_point), "reuse-0002-abcdef").status_code == 200
+    before = Task.objects.count()
+    response = keyed_post(api, request_data(service, dhm_point, description="另一处问题：垃圾桶满溢无人清理"), "reuse-0002-abcdef")
+    assert response.status_code == 422
+    [error] = response.json()
+    assert error["code"] == 422 and "Idempotency-Key" in error["description"]
+    assert Task.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_idempotency_keys_are_scoped_to_the_partner(api, key_partner, service, dhm_point):
+    Partner.objects.create(name="另一个App", open311_key_hash=Partner.hash_key("open311-other-key-xyz"))
+    mine = keyed_post(api, request_data(service, dhm_point), "shared-key-0003")
+    theirs = keyed_post(api, request_data(service, dhm_point, api_key="open311-other-key-xyz"), "shared-key-0003")
+    assert mine.status_code == theirs.status_code == 200
+    assert mine.json()[0]["service_request_id"] != theirs.json()[0]["service_request_id"]
+    assert "Idempotent-Replayed" not in theirs
+
+
+@pytest.mark.django_db
+def test_an_expired_key_is_pruned_and_free_again(api, key_partner, service, dhm_point):
+    from apps.dispatch.models import IntakeKey
+    from apps.dispatch.tasks import prune_intake_keys
+
+    first = keyed_post(api, request_data(service, dhm_point), "expire-0004-abcdef").json()[0]["service_request_id"]
+    IntakeKey.objects.filter(key="expire-0004-abcdef").update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert prune_intake_keys.delay().get() == 1
+    assert not IntakeKey.objects.filter(key="expire-0004-abcdef").exists()
+    second = keyed_post(api, request_data(service, dhm_point), "expire-0004-abcdef").json()[0]["service_request_id"]
+    assert second != first
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["short", "with space inside", "x" * 256, "键值-0005-abcdef"])
+def test_a_malformed_idempotency_key_is_a_400_and_stores_nothing(api, key_partner, service, dhm_point, key):
+    before = Task.objects.count()
+    response = keyed_post(api, request_data(service, dhm_point), key)
+    assert response.status_code == 400 and response.json()[0]["code"] == 400
+    assert Task.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_request_that_committed_is_answered_200_while_redis_is_down_and_its_retry_makes_no_second_task(
+        api, key_partner, service, dhm_point, redis_away, django_capture_on_commit_callbacks, caplog):
+    """Before: the after-commit group_send raised ConnectionError and the committed request answered 500."""
+    before = Task.objects.count()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = keyed_post(api, request_data(service, dhm_point), "outage-0006-abcdef")
+    assert response.status_code == 200, response.content
+    assert callbacks, "the task's event was sent after commit"
+    assert "realtime:task.new" in caplog.text and "ConnectionError" in caplog.text
+    with django_capture_on_commit_callbacks(execute=True):
+        retry = keyed_post(api, request_data(service, dhm_point), "outage-0006-abcdef")
+    assert retry.status_code == 200 and retry.json() == response.json()
+    assert Task.objects.count() == before + 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params, name", [
+    ({"start_date": "2026-02-30"}, "start_date"), ({"end_date": "0001-01-01"}, "end_date"),
+    ({"start_date": "2026-01-01T00:00:00+25:00"}, "start_date"), ({"end_date": "9999-12-31T23:59:59"}, "end_date"),
+    ({"start_date": "1" * 400}, "start_date"), ({"page": str(10**20)}, "page"), ({"page": "0"}, "page"), ({"page_size": "²"}, "page_size"),
+])
+def test_impossible_dates_offsets_and_pages_are_a_400_naming_the_parameter(api, params, name):
+    response = api.get(BASE + "requests.json", params)
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body[0]["code"] == 400 and body[0]["description"].startswith(f"{name}: ")
+
+
+@pytest.mark.django_db
+def test_a_bare_end_date_includes_its_whole_day(api, service):
+    task = citizen_task(service, days_ago=0)
+    today = timezone.localdate().isoformat()
+    assert task.number in ids(api.get(BASE + "requests.json", {"start_date": today, "end_date": today}))
+
+
+@pytest.mark.django_db
+def test_deeply_nested_or_oversized_json_is_answered_in_open311_format_and_stores_nothing(api, settings):
+    before = Task.objects.count()
+    deep = api.post(BASE + "requests.json", data="[" * 100000, content_type="application/json")
+    assert deep.status_code == 400 and deep.json()[0]["code"] == 400
+    settings.API_JSON_MAX_BYTES = 100
+    big = api.post(BASE + "requests.json", data={"description": "x" * 200}, format="json")
+    assert big.status_code == 413 and big.json()[0]["code"] == 413
+    assert Task.objects.count() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_retries_with_one_key_make_exactly_one_task():
+    """The key's row is claimed first, so concurrent copies wait on it and answer what the first stored."""
+    import json
+    import threading
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from apps.gbcp.models import Region
+
+    # A transactional test starts empty: seed a one-district city for it.
+    call_command("seed_demo", districts="110101", places=0, entities=0, quiet_progress=True, stdout=open("/dev/null", "w"))
+    Partner.objects.create(name="并发App", open311_key_hash=Partner.hash_key(API_KEY))
+    service = Organization.objects.get(name="东华门街道综合行政执法队").duties.filter(is_public=True, is_active=True).exclude(deadline_unit="").order_by("code").first()
+    point = Region.objects.get(code="110101001").boundary.point_on_surface
+    data = urlencode(request_data(service, point))
+    answers, barrier = [], threading.Barrier(6)
+
+    def post():
+        barrier.wait()
+        try:
+            response = Client().post(BASE + "requests.json", data=data, content_type="application/x-www-form-urlencoded",
+                                     HTTP_IDEMPOTENCY_KEY="race-0007-abcdef")
+            answers.append((response.status_code, response.content))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(answers) == 6 and {status for status, _body in answers} == {200}, answers
+    assert len({json.dumps(json.loads(body), sort_keys=True) for _status, body in answers}) == 1  # jsonb may reorder keys
+    assert Task.objects.filter(source=Source.OPEN311).count() == 1

@@ -1,24 +1,15 @@
-"""Fixtures of the citizen portal: a scratch MEDIA_ROOT, a clean rate-limit window, real images made with Pillow."""
+"""Fixtures of the citizen portal: a scratch MEDIA_ROOT and real images made with Pillow (tests/conftest.py clears the rate-limit counters)."""
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from apps.portal import services
-
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_window():
-    services.report_rate_reset(ip="127.0.0.1")
-    yield
-    services.report_rate_reset(ip="127.0.0.1")
 
 
 def image_bytes(fmt="PNG", size=(64, 48), noise=False):

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,15 +13,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.throttling import rate_limit
 from apps.dispatch.models import Partner, Source, Status, Task
-from apps.dispatch.services import IntakeResult, task_intake
-from apps.gbcp.api.params import parse_lat_lon
+from apps.dispatch.services import IntakeResult, task_intake, task_intake_idempotent
+from apps.gbcp import idempotency
+from apps.gbcp.api.params import parse_datetime_param, parse_int_param, parse_lat_lon
+from apps.gbcp.api.parsers import BoundedFormParser, BoundedJSONParser
 from apps.gbcp.errors import ApplicationError
 from apps.gbcp.masking import Clearance, mask
 from apps.gbcp.models import Category
@@ -98,7 +100,7 @@ class Open311View(APIView):
     permission_classes = [AllowAny]
     throttle_classes = []
     renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, BoundedFormParser, MultiPartParser]
     content_negotiation_class = JSONOnlyNegotiation
 
     def get_exception_handler(self):
@@ -380,6 +382,11 @@ def service_request_create(*, partner, data) -> IntakeResult:
     )
 
 
+def request_fingerprint(data) -> str:
+    """What was asked, as validated: a form and a JSON body with the same fields are the same request."""
+    return idempotency.fingerprint({name: value.code if isinstance(value, Category) else value for name, value in data.items()})
+
+
 def service_notice(result) -> str:
     if result.merged:
         return _("This problem was already reported; your request was merged into %(number)s.") % {"number": result.task.number}
@@ -391,6 +398,11 @@ def service_notice(result) -> str:
 # --- views -----------------------------------------------------------------------------
 
 FMT = OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["json"], description="response format (only json)")
+IDEMPOTENCY_KEY = OpenApiParameter(
+    idempotency.HEADER, str, OpenApiParameter.HEADER, required=False,
+    description="8-255 printable characters; a retry with the same key returns the first answer (no second request); "
+                "the same key with a different body is refused with 422. Keys are kept 24 hours per api_key.",
+)
 
 
 @extend_schema(exclude=True)
@@ -456,8 +468,9 @@ class RequestListView(Open311View):
             response["Link"] = f'<{request.build_absolute_uri(request.path)}?{urlencode(query, doseq=True)}>; rel="next"'
         return response
 
-    @extend_schema(parameters=[FMT], request=ServiceRequestInSerializer, responses=OpenApiTypes.OBJECT, tags=["open311"],
+    @extend_schema(parameters=[FMT, IDEMPOTENCY_KEY], request=ServiceRequestInSerializer, responses=OpenApiTypes.OBJECT, tags=["open311"],
                    operation_id="open311_requests_create")
+    @rate_limit("open311-post")  # per client address, before the api_key is looked at
     def post(self, request, fmt=None):
         if not hasattr(request.data, "get"):
             return error_response(400, _("Send the fields as a form or a JSON object."))
@@ -465,11 +478,20 @@ class RequestListView(Open311View):
         partner = partner_for_key(api_key)
         if partner is None:
             return error_response(403, _("api_key is missing or not valid."))
+        key = idempotency.key_from_request(request)
         serializer = ServiceRequestInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = service_request_create(partner=partner, data=serializer.validated_data)
-        # Synchronous: the id is known at once, so no token.
-        return Response([{"service_request_id": result.report.number, "service_notice": service_notice(result), "account_id": None}])
+        # A retry with the same Idempotency-Key gets the first answer and makes no second task.
+        outcome = task_intake_idempotent(
+            scope=f"open311:{partner.pk}", key=key, fingerprint=request_fingerprint(serializer.validated_data),
+            intake=lambda: service_request_create(partner=partner, data=serializer.validated_data),
+            # Synchronous: the id is known at once, so no token.
+            answer=lambda result: (200, [{"service_request_id": result.report.number, "service_notice": service_notice(result), "account_id": None}]),
+        )
+        response = Response(outcome.body, status=outcome.status_code)
+        if outcome.replayed:
+            response[idempotency.REPLAY_HEADER] = "true"
+        return response
 
 
 class RequestDetailView(Open311View):
@@ -490,20 +512,6 @@ class TokenView(Open311View):
 
 # --- GET requests.json filters ---------------------------------------------------------
 
-def _moment(value, name, end=False):
-    parsed = parse_datetime(value)
-    if parsed is None:
-        day = parse_date(value)
-        if day is not None:
-            # A bare end date includes that whole day.
-            parsed = dt.datetime.combine(day, dt.time.max if end else dt.time.min)
-    if parsed is None:
-        raise Open311Error(_("%(name)s must be an ISO 8601 date or datetime.") % {"name": name})
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
-
-
 def filter_requests(tasks, params):
     ids = [i.strip() for i in (params.get("service_request_id") or "").split(",") if i.strip()]
     if ids:
@@ -512,8 +520,8 @@ def filter_requests(tasks, params):
     codes = [c.strip() for c in (params.get("service_code") or "").split(",") if c.strip()]
     if codes:
         tasks = tasks.filter(category__code__in=codes)
-    start = _moment(params["start_date"], "start_date") if params.get("start_date") else None
-    end = _moment(params["end_date"], "end_date", end=True) if params.get("end_date") else None
+    start = parse_datetime_param(params["start_date"], "start_date") if params.get("start_date") else None
+    end = parse_datetime_param(params["end_date"], "end_date", end_of_day=True) if params.get("end_date") else None
     if start and end and end < start:
         raise Open311Error(_("end_date lies before start_date."))
     if start is None:
@@ -531,12 +539,10 @@ def filter_requests(tasks, params):
     return tasks.order_by("-received_at", "-id")
 
 
+MAX_PAGE = 100000  # beyond this a page number is a probe, not a reader: 400 rather than an offset the database cannot hold
+
+
 def _page_params(params):
-    try:
-        page = int(params.get("page") or 1)
-        page_size = int(params.get("page_size") or MAX_RESULTS)
-    except ValueError:
-        raise Open311Error(_("page and page_size must be whole numbers."))
-    if page < 1 or not 1 <= page_size <= MAX_RESULTS:
-        raise Open311Error(_("page starts at 1; page_size lies between 1 and %(max)s.") % {"max": MAX_RESULTS})
+    page = parse_int_param(params.get("page"), "page", default=1, minimum=1, maximum=MAX_PAGE)
+    page_size = parse_int_param(params.get("page_size"), "page_size", default=MAX_RESULTS, minimum=1, maximum=MAX_RESULTS)
     return page, page_size
