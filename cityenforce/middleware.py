@@ -1,7 +1,10 @@
-"""Language choice: Chinese first for pages, the caller's Accept-Language for the API."""
+"""Language choice (Chinese first for pages, the caller's Accept-Language for the API) and refusing NUL characters."""
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from cityenforce.errors import bad_request
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -14,3 +17,22 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def carries_nul(request) -> bool:
+    """A NUL character in the path or a query parameter: PostgreSQL refuses it in any text (a 500 if it got that far)."""
+    if "\x00" in request.path:
+        return True
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists())
+
+
+class RefuseNulCharactersMiddleware:
+    """Answers 400 (JSON under /api/ and /open311/, the error page elsewhere) before a NUL reaches a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if carries_nul(request):
+            return bad_request(request, SuspiciousOperation("NUL character in the path or query"))
+        return self.get_response(request)

@@ -48,6 +48,8 @@ def _number(value, field, required=False):
         raise PayloadError(_("A number is required."), field=field)
     try:
         number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        raise PayloadError(_("A finite number is required."), field=field) from None
     except (TypeError, ValueError):
         raise PayloadError(_("A number is required."), field=field) from None
     if math.isnan(number) or math.isinf(number):
@@ -63,8 +65,13 @@ def parse_time(value, field="timestamp", now=None) -> dt.datetime:
     if value is None or value == "":
         raise PayloadError(_("This value is required."), field=field)
     when = None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
+    if isinstance(value, bool) or isinstance(value, (dict, list)):
+        raise PayloadError(_("Give the time as unix seconds, milliseconds or ISO 8601."), field=field)
+    if isinstance(value, (int, float)):
+        try:
+            number = float(value)
+        except OverflowError:  # a 400-digit integer
+            raise PayloadError(_("The time is out of range."), field=field) from None
     else:
         text = str(value).strip()
         try:
@@ -224,6 +231,22 @@ def _first(params, *names):
     return None
 
 
+def _object(value, field):
+    """A nested object of the JSON form: absent is empty, anything but an object is refused."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise PayloadError(_("This must be an object."), field=field)
+    return value
+
+
+def _unless_negative(value):
+    """The JSON client sends -1 for an unknown speed or heading; other values go to the range check as they are."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+        return None
+    return value
+
+
 def parse_osmand(params, body=None):
     """The OsmAnd protocol as the Traccar client sends it: query or form fields, or the JSON body of newer clients.
 
@@ -232,19 +255,19 @@ def parse_osmand(params, body=None):
     """
     if isinstance(body, dict) and isinstance(body.get("location"), dict):
         location = body["location"]
-        coords = location.get("coords") or {}
-        battery = location.get("battery") or {}
+        coords = _object(location.get("coords"), "coords")
+        battery = _object(location.get("battery"), "battery")
         level = battery.get("level")
         point = {
             "time": location.get("timestamp"),
             "lat": coords.get("latitude"),
             "lon": coords.get("longitude"),
-            "speed": coords.get("speed") if (coords.get("speed") or 0) >= 0 else None,
-            "bearing": coords.get("heading") if (coords.get("heading") or 0) >= 0 else None,
+            "speed": _unless_negative(coords.get("speed")),
+            "bearing": _unless_negative(coords.get("heading")),
             "altitude": coords.get("altitude"),
             "accuracy": coords.get("accuracy"),
             # The JSON client reports 0..1; -1 when unknown.
-            "battery": level * 100 if isinstance(level, (int, float)) and 0 <= level <= 1 else None,
+            "battery": level * 100 if isinstance(level, (int, float)) and not isinstance(level, bool) and 0 <= level <= 1 else None,
         }
         code = body.get("device_id") or _first(params, "id", "deviceid")
         return (str(code or "").strip().upper(), parse_position(point, speed_factor=MPS_KMH))

@@ -153,3 +153,34 @@ def test_the_case_detail_has_a_fixed_number_of_queries(api_as, officer1, investi
     client = api_as(officer1)
     with django_assert_max_num_queries(12):
         assert client.get(f"/api/cases/{investigating.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", [{}, {"extension": "x"}, {"extension": 10**30}, {"extension": 0}, [1], "text", {"extension": [1]}])
+def test_approving_an_extension_with_a_bad_body_is_a_400_and_changes_nothing(api_as, leader, investigating, body):
+    from apps.cases.models import CaseExtension
+
+    response = api_as(leader).post(f"/api/cases/{investigating.pk}/extensions-approve/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == "invalid"
+    assert not CaseExtension.objects.filter(case=investigating, approved_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_an_extension_is_approved_over_http_and_an_unknown_one_is_a_404(api_as, officer1, leader, investigating):
+    from apps.cases import services
+
+    extension = services.case_extension_request(user=officer1, case=investigating, days=30, reason="案情复杂，需鉴定")
+    client = api_as(leader)
+    assert client.post(f"/api/cases/{investigating.pk}/extensions-approve/", {"extension": extension.pk + 1000}, format="json").status_code == 404
+    response = client.post(f"/api/cases/{investigating.pk}/extensions-approve/", {"extension": extension.pk}, format="json")
+    assert response.status_code == 200, response.content
+    extension.refresh_from_db()
+    assert extension.approved_by == leader
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", [[1], "text", {"cause": {"a": 1}}, {"cause": "x", "facts": [1]}, {"cause": "x", "facts": {"violation_date": "0001-01-01"}}])
+def test_a_proposal_with_a_bad_body_is_a_400(api_as, officer1, body):
+    response = api_as(officer1).post("/api/cases/proposal/", body, format="json")
+    assert response.status_code == 400, response.content

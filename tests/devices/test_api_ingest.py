@@ -188,3 +188,36 @@ def test_noise_batches_are_stored_once_and_bad_readings_refuse_the_batch(device_
 def test_a_gps_device_cannot_send_noise(device_api, vehicle_device):
     response = device_api().post("/api/devices/noise/", {"device": vehicle_device.code, "readings": [{"time": unix(), "laeq": 50}]}, format="json")
     assert response.status_code == 400 and response.json()["error"]["code"] == "wrong_device_kind"
+
+
+def osmand_json(code, **location):
+    base = {"timestamp": (timezone.now() - dt.timedelta(seconds=3)).isoformat(), "coords": {"latitude": LAT, "longitude": LON}}
+    return {"device_id": code, "location": {**base, **location}}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("location", [
+    {"coords": [1]}, {"battery": 5}, {"coords": {"latitude": LAT, "longitude": LON, "speed": "abc"}}, {"timestamp": 10**400},
+    {"timestamp": "9" * 400},
+])
+def test_odd_osmand_json_is_a_400_with_a_token_and_a_401_without_and_nothing_is_stored(api, device_api, vehicle_device, location):
+    body = osmand_json(vehicle_device.code, **location)
+    with_token = device_api().post("/api/devices/osmand/", body, format="json")
+    assert with_token.status_code == 400 and with_token.json()["error"]["code"] == "invalid_payload"
+    anonymous = api.post("/api/devices/osmand/", body, format="json")
+    assert anonymous.status_code == 401 and "error" in anonymous.json()
+    assert stored(vehicle_device) == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/devices/osmand/", "/api/devices/positions/", "/api/devices/noise/"])
+def test_deep_broken_or_oversized_json_is_refused_in_the_error_format(device_api, vehicle_device, path, settings):
+    client = device_api()
+    deep = client.post(path, "[" * 100000, content_type="application/json")
+    assert deep.status_code == 400 and deep.json()["error"]["code"] == "parse_error"
+    broken = client.post(path, b"\xff{", content_type="application/json")
+    assert broken.status_code == 400 and broken.json()["error"]["code"] == "parse_error"
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    big = client.post(path, '{"device": "' + "x" * 2000 + '"}', content_type="application/json")
+    assert big.status_code == 413 and big.json()["error"]["code"] == "too_large"
+    assert stored(vehicle_device) == 0

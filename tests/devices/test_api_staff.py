@@ -140,3 +140,22 @@ def test_every_devices_model_has_an_admin_that_loads(client, admin_user, vehicle
     vehicle_device.refresh_from_db()
     assert vehicle_device.revoked_at is not None
     assert vehicle_device.history.first().history_user == admin_user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [
+    {"to": "0001-01-01T00:30"}, {"from": "0001-01-01"}, {"to": "9999-12-31T23:59"}, {"from": "2026-02-30"},
+    {"from": "2026-01-01T00:00+25:00"}, {"to": "1" * 400}, {"from": "2026-01-01", "to": "2026-03-01"},
+])
+def test_impossible_or_unusable_time_ranges_are_a_400_naming_the_parameter(api_as, insider, vehicle_device, noise_sensor, query):
+    for url in (f"/api/devices/{vehicle_device.pk}/track/", f"/api/devices/{noise_sensor.pk}/noise/"):
+        response = api_as(insider).get(url, query)
+        assert response.status_code == 400, (url, query, response.content)
+        assert set(response.json()["error"]["details"]) <= {"from", "to"}
+
+
+@pytest.mark.django_db
+def test_an_alarm_filter_by_an_impossible_device_id_is_a_400(api_as, insider):
+    for device in ("x", "²", "9" * 40):
+        response = api_as(insider).get("/api/devices/alarms/", {"device": device})
+        assert response.status_code == 400 and "device" in response.json()["error"]["details"]

@@ -79,3 +79,27 @@ def test_a_refusal_in_the_fast_loop_names_the_index_and_field_of_the_reference(b
     items[4].update(bad)
     refused = fast(items, NOW)
     assert refused[:3] == ("refused", 4, field)
+
+
+@pytest.mark.parametrize("bad, field", [
+    ({"time": 10**400}, "time"), ({"time": "1" * 400}, "time"), ({"time": [1]}, "time"), ({"time": True}, "time"),
+    ({"lat": 10**400}, "lat"), ({"speed": "abc"}, "speed"), ({"battery": 10**30}, "battery"),
+])
+def test_numbers_and_times_beyond_any_range_are_refused_not_crashed_on(bad, field):
+    t = NOW - dt.timedelta(minutes=5)
+    item = {"time": t.isoformat(), "lat": 39.9, "lon": 116.4, **bad}
+    with pytest.raises(payloads.PayloadError) as refused:
+        payloads.parse_batch([item], payloads.parse_position, now=NOW)
+    assert refused.value.field == field and refused.value.index == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("location, field", [
+    ({"coords": [1]}, "coords"), ({"battery": 5}, "battery"), ({"coords": {"latitude": 39.9, "longitude": 116.4, "speed": "abc"}}, "speed"),
+    ({"coords": {"latitude": 39.9, "longitude": 116.4, "heading": {}}}, "bearing"), ({"timestamp": 10**400}, "time"),
+])
+def test_the_osmand_json_form_refuses_odd_shapes_with_the_field(location, field):
+    body = {"location": {"timestamp": (NOW - dt.timedelta(seconds=5)).isoformat(), "coords": {"latitude": 39.9, "longitude": 116.4}, **location}}
+    with pytest.raises(payloads.PayloadError) as refused:
+        payloads.parse_osmand({}, body)
+    assert refused.value.field == field

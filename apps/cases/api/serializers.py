@@ -3,7 +3,8 @@ from rest_framework import serializers
 
 from apps.accounts.models import User
 from apps.cases.models import Case, CaseCause, CaseDocument, CaseExtension, CaseLog, CaseRecord, DiscretionLevel, PartyKind
-from apps.gbcp.api.fields import MaskedField, PointField
+from apps.cases.payment_provider import simulated_cashier_enabled
+from apps.gbcp.api.fields import BoundedDateField, MaskedField, PointField
 from apps.gbcp.masking import clearance_for, mask
 from apps.gbcp.models import Place
 
@@ -47,6 +48,8 @@ class CaseLogSerializer(serializers.ModelSerializer):
 
 
 class CaseRecordSerializer(serializers.ModelSerializer):
+    interviewee = MaskedField("name")
+
     class Meta:
         model = CaseRecord
         fields = ["id", "kind", "recorded_at", "location", "interviewee", "content"]
@@ -102,7 +105,7 @@ class CaseDetailSerializer(CaseListSerializer):
         if payment is None:
             return None
         return {"reference": payment.reference, "amount_due": str(payment.amount_due), "state": payment.state,
-                "paid_at": payment.paid_at, "late_fee": str(payment.late_fee), "pay_url": f"/cases/pay/{payment.reference}/"}
+                "paid_at": payment.paid_at, "late_fee": str(payment.late_fee), "pay_url": f"/cases/pay/{payment.reference}/" if simulated_cashier_enabled() else None}
 
 
 class DiscretionFactsSerializer(serializers.Serializer):
@@ -112,8 +115,13 @@ class DiscretionFactsSerializer(serializers.Serializer):
     repeat_count = serializers.IntegerField(min_value=0, default=0)
     mitigating = serializers.ListField(child=serializers.CharField(), required=False)
     aggravating = serializers.ListField(child=serializers.CharField(), required=False)
-    violation_date = serializers.DateField(required=False)
+    violation_date = BoundedDateField(required=False)
     consequences = serializers.BooleanField(default=False)
+
+
+class ProposalRequestSerializer(serializers.Serializer):
+    cause = serializers.CharField(max_length=64)
+    facts = DiscretionFactsSerializer(required=False)
 
 
 def _cause_field(**kw):
@@ -177,7 +185,7 @@ class HearingSerializer(serializers.Serializer):
 
 
 class DiscussionSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = BoundedDateField()
     attendees = serializers.CharField(max_length=2000)
     conclusion = serializers.CharField(max_length=4000)
 
@@ -188,6 +196,10 @@ class ServeSerializer(serializers.Serializer):
 
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=4000)
+
+
+class ExtensionApproveSerializer(serializers.Serializer):
+    extension = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="id of the requested extension")
 
 
 class ExtensionRequestSerializer(serializers.Serializer):

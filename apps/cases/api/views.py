@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +13,8 @@ from rest_framework.views import APIView
 from apps.cases import selectors, services
 from apps.cases.api import serializers as s
 from apps.cases.models import CaseCause, CaseExtension, CaseLog
+from apps.cases.payment_provider import NOTICE_MAX_BYTES
+from apps.gbcp.api.parsers import BoundedFormParser
 from apps.gbcp.errors import ApplicationError, NotFound
 
 
@@ -103,8 +105,6 @@ def _extension_approve(request, case, data):
     return services.case_extension_approve(user=request.user, extension=extension)
 
 
-ExtensionApproveSerializer = inline_serializer("ExtensionApprove", {"extension": serializers.IntegerField()})
-
 update = _action("CaseUpdateView", s.CaseUpdateSerializer, lambda r, c, d: services.case_update(user=r.user, case=c, **d), "Edit facts, cause, party and discretion facts; the proposal follows.")
 penalty = _action("CasePenaltyView", s.PenaltySerializer, lambda r, c, d: services.case_set_penalty(user=r.user, case=c, **d), "Settle the penalty; a departure from the proposal needs a reason.")
 file_ = _action("CaseFileView", None, lambda r, c, d: services.case_file_approve(user=r.user, case=c), "The squad leader approves filing (立案).")
@@ -127,10 +127,10 @@ close = _action("CaseCloseView", None, lambda r, c, d: services.case_close(user=
 archive = _action("CaseArchiveView", None, lambda r, c, d: services.case_archive(user=r.user, case=c), "归档.")
 onsite_file = _action("CaseOnsiteFileView", None, lambda r, c, d: services.case_onsite_file(user=r.user, case=c), "备案 of an on-the-spot decision by the squad leader.")
 extension_request = _action("CaseExtensionRequestView", s.ExtensionRequestSerializer, lambda r, c, d: services.case_extension_request(user=r.user, case=c, **d), "Ask to extend the decision limit.")
-extension_approve = _action("CaseExtensionApproveView", ExtensionApproveSerializer, _extension_approve, "The leader approves an extension.")
+extension_approve = _action("CaseExtensionApproveView", s.ExtensionApproveSerializer, _extension_approve, "The leader approves an extension.")
 evidence = _action("CaseEvidenceView", s.CaseEvidenceUploadSerializer,
                    lambda r, c, d: services.case_evidence_add(user=r.user, case=c, files=d["files"], note=d.get("note", "")),
-                   "Upload evidence files to the case (multipart).", parsers=[MultiPartParser, FormParser])
+                   "Upload evidence files to the case (multipart).", parsers=[MultiPartParser, BoundedFormParser])
 
 
 class OnsiteDecideView(APIView):
@@ -168,23 +168,26 @@ class CauseListView(generics.ListAPIView):
 class ProposalView(APIView):
     """The discretion proposal for a cause and facts, without saving anything."""
 
-    @extend_schema(request=inline_serializer("ProposalRequest", {"cause": serializers.CharField(), "facts": s.DiscretionFactsSerializer()}),
+    @extend_schema(request=s.ProposalRequestSerializer,
                    responses=inline_serializer("Proposal", {"level": serializers.CharField(), "amount": serializers.CharField(), "warning": serializers.BooleanField(),
                                                             "exempt": serializers.BooleanField(), "reasons": serializers.ListField(child=serializers.CharField()),
                                                             "findings": serializers.ListField(child=serializers.CharField()), "time_barred": serializers.BooleanField()}))
     def post(self, request):
         from apps.cases.discretion import propose_penalty
 
-        cause = selectors.cause_get(code=request.data.get("cause", ""))
-        facts = s.DiscretionFactsSerializer(data=request.data.get("facts") or {})
+        serializer = s.ProposalRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        cause = selectors.cause_get(code=data["cause"])
+        facts = s.DiscretionFactsSerializer(data={})
         facts.is_valid(raise_exception=True)
-        return Response(propose_penalty(cause=cause, facts=facts.validated_data).as_json())
+        return Response(propose_penalty(cause=cause, facts=data.get("facts") or facts.validated_data).as_json())
 
 
 class PartyLookupView(APIView):
     """Look up a party by resident ID, unified social credit code or city code (typed, or a QR photo); masked by clearance."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, BoundedFormParser]
 
     @extend_schema(parameters=[OpenApiParameter("code", str)], responses=s.PartyLookupSerializer)
     def get(self, request):
@@ -206,7 +209,8 @@ class PartyLookupView(APIView):
         return Response(selectors.party_lookup(user=request.user, code=code))
 
 
-@extend_schema(request=None, responses=inline_serializer("PaymentAck", {"ok": serializers.BooleanField(), "reference": serializers.CharField(), "newly_paid": serializers.BooleanField()}))
+@extend_schema(request=None, responses=inline_serializer("PaymentAck", {"ok": serializers.BooleanField(), "reference": serializers.CharField(),
+                                                                        "state": serializers.CharField(), "newly_paid": serializers.BooleanField()}))
 class PaymentCallbackView(APIView):
     """The payment provider's notice (no login; the provider's signature is checked). Idempotent by notice id."""
 
@@ -214,8 +218,17 @@ class PaymentCallbackView(APIView):
     permission_classes = [AllowAny]
 
     def post(self, request):
+        # A notice is a few hundred bytes; refuse a big body before reading or verifying it.
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > NOTICE_MAX_BYTES or len(request.body) > NOTICE_MAX_BYTES:
+            raise ApplicationError(_("The payment notice is too large."), code="payload_too_large",
+                                   details={"max_bytes": NOTICE_MAX_BYTES}, status_code=413)
         payment, new = services.payment_notice_receive(body=request.body, headers=request.headers)
-        return Response({"ok": True, "reference": payment.reference, "newly_paid": new})
+        # The same answer for every delivery of one notice; newly_paid tells which delivery recorded it.
+        return Response({"ok": True, "reference": payment.reference, "state": payment.state, "newly_paid": new})
 
 
 payment_callback = csrf_exempt(PaymentCallbackView.as_view())

@@ -18,9 +18,9 @@ class DeviceStatusSerializer(serializers.Serializer):
 
 
 class DeviceSerializer(serializers.ModelSerializer):
-    region = RegionRefSerializer(read_only=True)
-    organization = OrganizationRefSerializer(read_only=True)
-    grid = GridRefSerializer(read_only=True)
+    region = RegionRefSerializer(read_only=True, allow_null=True)
+    organization = OrganizationRefSerializer(read_only=True, allow_null=True)
+    grid = GridRefSerializer(read_only=True, allow_null=True)
     officer = serializers.SerializerMethodField()
     place = serializers.SerializerMethodField()
     vehicle_plate = MaskedField("plate")
@@ -46,7 +46,7 @@ class DeviceSerializer(serializers.ModelSerializer):
 
 class AlarmSerializer(serializers.ModelSerializer):
     device = serializers.SerializerMethodField()
-    region = RegionRefSerializer(read_only=True)
+    region = RegionRefSerializer(read_only=True, allow_null=True)
     point = PointField(allow_null=True, read_only=True)
 
     class Meta:

@@ -1,24 +1,27 @@
 """Device endpoints: ingestion (OsmAnd, batched positions, noise) by device token, and the staff reads and alarm actions."""
 import datetime as dt
-import json
 
 import orjson
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.devices import payloads, selectors, services
 from apps.devices.api.serializers import AlarmClearSerializer, AlarmSerializer, DeviceSerializer
+from apps.gbcp.api import parsers
 from apps.gbcp.api.errors import error_body
 from apps.gbcp.api.geojson import GeoJSONPagination, feature
-from apps.gbcp.api.params import parse_bbox
+from apps.gbcp.api.params import parse_bbox, parse_id_param, parse_time_range
+from apps.gbcp.api.parsers import BoundedFormParser, BoundedJSONParser
 from apps.gbcp.errors import ApplicationError
+from cityenforce.middleware import carries_nul
 
 FROM_TO = [OpenApiParameter("from", str, description="ISO 8601"), OpenApiParameter("to", str, description="ISO 8601")]
 
@@ -39,22 +42,20 @@ def json_response(data, status=200):
     return HttpResponse(orjson.dumps(data), status=status, content_type="application/json")
 
 
-def _refuse_constant(name):
-    raise ValueError(name)
-
-
 def json_body(request):
-    """The request body as JSON (orjson; the standard parser only for what orjson refuses but JSON allows, e.g. huge integers)."""
-    raw = request.body
+    """The request body as JSON, bounded in size (413) and nesting (400) like every other JSON body of the API."""
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        raise ApplicationError(_("The request body is too large."), code="too_large", status_code=413) from None
     if not raw.strip():
         return {}
     try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        try:
-            return json.loads(raw, parse_constant=_refuse_constant)  # NaN and Infinity are not JSON
-        except ValueError:
-            raise ApplicationError(_("The body is not valid JSON."), code="parse_error") from None
+        return parsers.loads(raw)
+    except parsers.JSONTooDeep:
+        raise ApplicationError(_("The JSON is nested more than %(depth)d levels deep.") % {"depth": parsers.max_depth()}, code="parse_error") from None
+    except ValueError:
+        raise ApplicationError(_("The body is not valid JSON."), code="parse_error") from None
 
 
 def json_object(request):
@@ -81,6 +82,8 @@ class DeviceIngestView(APIView):
 
     def dispatch(self, request, *args, **kwargs):
         self.args, self.kwargs, self.request, self.headers = args, kwargs, request, {}
+        if carries_nul(request):  # the devices' WSGI entry runs no middleware; PostgreSQL refuses NUL in text
+            return json_response(error_body("bad_request", _("The request cannot be read.")), status=400)
         method = request.method.lower()
         handler = getattr(self, method, None) if method in ("get", "post", "head") else None
         if handler is None:
@@ -94,7 +97,7 @@ class DeviceIngestView(APIView):
 class OsmAndView(DeviceIngestView):
     """The OsmAnd protocol of the Traccar client: one position per GET or POST."""
 
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, BoundedFormParser, MultiPartParser]
 
     @extend_schema(
         parameters=[OpenApiParameter(n, str) for n in ("id", "token", "lat", "lon", "timestamp", "speed", "bearing", "altitude", "accuracy", "batt")],
@@ -166,26 +169,7 @@ class NoiseBatchView(DeviceIngestView):
 
 
 def parse_range(params):
-    def one(name):
-        value = params.get(name)
-        if not value:
-            return None
-        try:
-            when = dt.datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
-        except ValueError:
-            raise serializers.ValidationError({name: _("Give an ISO 8601 time.")})
-        if when.tzinfo is None:
-            from django.utils import timezone
-
-            when = timezone.make_aware(when)
-        return when
-
-    start, end = one("from"), one("to")
-    if start and end and start >= end:
-        raise serializers.ValidationError({"from": _("The range is empty.")})
-    if start and end and end - start > dt.timedelta(days=31):
-        raise serializers.ValidationError({"to": _("At most 31 days at a time.")})
-    return start, end
+    return parse_time_range(params, start="from", end="to", max_span=dt.timedelta(days=31))
 
 
 class DeviceListView(generics.ListAPIView):
@@ -271,9 +255,7 @@ class AlarmListView(generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        device = params.get("device")
-        if device and not device.isdigit():
-            raise serializers.ValidationError({"device": _("A device id is a number.")})
+        device = parse_id_param(params.get("device"), "device")
         return selectors.alarm_list_for_user(user=self.request.user, state=params.get("state"), kind=params.get("kind"), device_id=device)
 
 

@@ -9,7 +9,10 @@ from apps.gbcp.api.params import parse_lat_lon
 
 
 # Plain strings in the schema: an enum named "kind" would collide with other apps' "kind" enums.
-KindField = extend_schema_field({"type": "string", "description": "photo, video or document"})(serializers.ChoiceField)
+# A subclass, so that DRF's own ChoiceField (every other choice in the schema) keeps its enum.
+@extend_schema_field({"type": "string", "description": "photo, video or document"})
+class KindField(serializers.ChoiceField):
+    pass
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
@@ -34,7 +37,7 @@ class EvidenceUploadSerializer(serializers.Serializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
-    point = PointField(read_only=True)
+    point = PointField(read_only=True, allow_null=True)
     kind = KindField(choices=Evidence.Kind.choices, read_only=True)
     subject_type = serializers.SerializerMethodField()
     uploaded_by = serializers.CharField(source="uploaded_by.__str__", default=None, read_only=True)

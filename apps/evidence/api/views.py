@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from apps.evidence import log, selectors, services, signing
 from apps.evidence.api import serializers as s
 from apps.evidence.bundle import build_bundle, bundle_file_name
+from apps.gbcp.api.parsers import BoundedFormParser
 from apps.gbcp.errors import ApplicationError, NotFound
 
 
@@ -19,7 +20,7 @@ class EvidenceListCreateView(generics.ListAPIView):
     """Evidence in the user's jurisdiction (GET), or upload one file for a subject in it (POST, multipart)."""
 
     serializer_class = s.EvidenceSerializer
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, BoundedFormParser]
 
     @extend_schema(parameters=[
         OpenApiParameter("kind", str), OpenApiParameter("subject_type", str), OpenApiParameter("subject_id", str),

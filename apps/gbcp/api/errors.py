@@ -1,5 +1,6 @@
 """One error format for every endpoint: {"error": {"code", "message", "details"}}."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -7,6 +8,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from apps.gbcp.api.parsers import RequestTooLarge
 from apps.gbcp.errors import ApplicationError
 
 
@@ -23,6 +25,10 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, SuspiciousOperation):  # too many fields or files, a broken multipart body
+        exc = exceptions.ParseError(_("The request body cannot be read."))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

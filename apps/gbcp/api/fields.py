@@ -1,4 +1,5 @@
-"""Serializer fields shared by every app: masked personal data and WGS-84 points."""
+"""Serializer fields shared by every app: masked personal data, WGS-84 points and dates in a sane range."""
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -37,3 +38,15 @@ class PointField(serializers.Field):
         if not isinstance(data, dict):
             raise serializers.ValidationError("expected {\"lat\": .., \"lon\": ..}")
         return parse_lat_lon(data.get("lat"), data.get("lon"))
+
+
+class BoundedDateField(serializers.DateField):
+    """A date whose year lies in the range every date parameter of the API accepts (date arithmetic cannot overflow)."""
+
+    def to_internal_value(self, value):
+        from apps.gbcp.api.params import EARLIEST_YEAR, LATEST_YEAR
+
+        day = super().to_internal_value(value)
+        if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            raise serializers.ValidationError(_("Give a year between %(low)s and %(high)s.") % {"low": EARLIEST_YEAR, "high": LATEST_YEAR})
+        return day

@@ -1,4 +1,9 @@
-"""Parsing and validating query parameters: coordinates, bounding boxes."""
+"""Parsing and validating query parameters: coordinates, bounding boxes, dates and times, whole numbers."""
+import datetime as dt
+import re
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -41,3 +46,84 @@ def parse_bbox(value):
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
         raise serializers.ValidationError({"bbox": _("The bounding box is empty or out of range.")})
     return west, south, east, north
+
+
+# --- dates, times, whole numbers -------------------------------------------------------------
+# Every endpoint that takes a date or a time reads it here, so that an impossible day (2026-02-30), an
+# offset beyond ±24 h, a year that cannot be converted to UTC or used in arithmetic (0001, 9999) and a
+# 400-digit number are all a 400 naming the parameter, never a 500.
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+_DATE_ONLY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MAX_TEXT = 64
+
+
+def _refuse(name, message):
+    raise serializers.ValidationError({name: [message]})
+
+
+def parse_date_param(value, name):
+    """``YYYY-MM-DD`` as a date, or a 400 naming ``name``."""
+    text = str(value).strip()
+    if len(text) > _MAX_TEXT or not _DATE_ONLY.fullmatch(text):
+        _refuse(name, _("Give a date as YYYY-MM-DD."))
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        _refuse(name, _("This day does not exist."))
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        _refuse(name, _("Give a year between %(low)s and %(high)s.") % {"low": EARLIEST_YEAR, "high": LATEST_YEAR})
+    return day
+
+
+def parse_datetime_param(value, name, *, end_of_day=False):
+    """An ISO 8601 date or date and time as an aware datetime; a bare date is its first moment (or its last, for
+    the end of a range); no offset means the server's time zone. Anything impossible is a 400 naming ``name``."""
+    text = str(value).strip()
+    if _DATE_ONLY.fullmatch(text):
+        day = parse_date_param(text, name)
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min))
+    if len(text) > _MAX_TEXT:
+        _refuse(name, _("Give an ISO 8601 date or date and time."))
+    try:
+        when = parse_datetime(text)  # None when not ISO-shaped; ValueError when shaped but impossible
+    except ValueError:
+        when = False
+    if when is False:
+        _refuse(name, _("This date, time or UTC offset does not exist."))
+    if when is None:
+        _refuse(name, _("Give an ISO 8601 date or date and time."))
+    if not EARLIEST_YEAR <= when.year <= LATEST_YEAR:
+        _refuse(name, _("Give a year between %(low)s and %(high)s.") % {"low": EARLIEST_YEAR, "high": LATEST_YEAR})
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    return when
+
+
+def parse_time_range(params, *, start="from", end="to", max_span=None):
+    """The optional pair ``start``/``end`` of a query; a 400 when the range is empty or longer than ``max_span``."""
+    low = parse_datetime_param(params[start], start) if params.get(start) else None
+    high = parse_datetime_param(params[end], end, end_of_day=True) if params.get(end) else None
+    if low and high and low >= high:
+        _refuse(start, _("The range is empty."))
+    if low and high and max_span is not None and high - low > max_span:
+        _refuse(end, _("The range is longer than %(days)s days.") % {"days": max_span.days})
+    return low, high
+
+
+def parse_int_param(value, name, *, default=None, minimum=None, maximum=None):
+    """A whole number in ``[minimum, maximum]`` (ASCII digits, optional sign), ``default`` when absent."""
+    if value in (None, ""):
+        return default
+    text = str(value).strip()
+    if not re.fullmatch(r"[+-]?[0-9]{1,18}", text):
+        _refuse(name, _("A whole number is required."))
+    number = int(text)
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        _refuse(name, _("Give a whole number between %(low)s and %(high)s.") % {"low": minimum, "high": maximum})
+    return number
+
+
+def parse_id_param(value, name):
+    """A database id (a positive whole number that fits a 64-bit column), or None when absent."""
+    return parse_int_param(value, name, minimum=1, maximum=2**63 - 1)

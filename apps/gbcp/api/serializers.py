@@ -32,7 +32,7 @@ class EntityRefSerializer(serializers.ModelSerializer):
 class EntitySerializer(serializers.ModelSerializer):
     legal_representative = MaskedField("name")
     contact_phone = MaskedField("phone")
-    region = RegionRefSerializer(read_only=True)
+    region = RegionRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Entity
@@ -41,9 +41,9 @@ class EntitySerializer(serializers.ModelSerializer):
 
 class PlaceSerializer(serializers.ModelSerializer):
     point = PointField()
-    region = RegionRefSerializer(read_only=True)
-    grid = GridRefSerializer(read_only=True)
-    operator = EntityRefSerializer(read_only=True)
+    region = RegionRefSerializer(read_only=True, allow_null=True)
+    grid = GridRefSerializer(read_only=True, allow_null=True)
+    operator = EntityRefSerializer(read_only=True, allow_null=True)
     qr_png = serializers.SerializerMethodField()
 
     class Meta:
@@ -55,7 +55,7 @@ class PlaceSerializer(serializers.ModelSerializer):
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
+    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Category

@@ -4,13 +4,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.gbcp import citycode, selectors
 from apps.gbcp.api.geojson import GeoJSONPagination, feature, simplify_tolerance
 from apps.gbcp.api.params import parse_bbox, parse_lat_lon
+from apps.gbcp.api.parsers import BoundedFormParser, BoundedJSONParser
 from apps.gbcp.api.serializers import (
     CategorySerializer,
     CityCodeScanSerializer,
@@ -186,7 +187,7 @@ class CategoryListView(generics.ListAPIView):
 class CityCodeScanView(APIView):
     """A photo of a city-code label (or the code typed) in, the place out."""
 
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, BoundedFormParser, BoundedJSONParser]
 
     @extend_schema(request=CityCodeScanSerializer, responses=PlaceSerializer)
     def post(self, request):

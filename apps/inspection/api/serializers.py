@@ -1,12 +1,11 @@
 """Serializers of the inspection API: draws (public-safe result), records with answers, findings, self-checks, plans."""
-import json
-
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import User
 from apps.gbcp.api.fields import PointField
+from apps.gbcp.api.parsers import loads as json_loads
 from apps.gbcp.api.params import parse_lat_lon
 from apps.gbcp.models import Grid, Place
 from apps.inspection.models import (
@@ -41,7 +40,7 @@ class ChecklistSerializer(serializers.ModelSerializer):
 
 
 class AnswerInSerializer(serializers.Serializer):
-    item = serializers.IntegerField()
+    item = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
@@ -53,7 +52,7 @@ class AnswersField(serializers.Field):
     def to_internal_value(self, data):
         if isinstance(data, str):
             try:
-                data = json.loads(data)
+                data = json_loads(data)  # bounded nesting (apps.gbcp.api.parsers)
             except ValueError:
                 raise serializers.ValidationError(_("Give the answers as a JSON list."))
         if not isinstance(data, list) or not data:

@@ -2,10 +2,12 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.gbcp.api.params import parse_date_param, parse_id_param
+from apps.gbcp.api.parsers import BoundedFormParser, BoundedJSONParser
 from apps.gbcp.errors import ApplicationError
 from apps.gbcp.selectors import place_get_for_user
 from apps.inspection import selectors, services
@@ -68,7 +70,7 @@ class DrawPublishView(APIView):
 
 class RecordListCreateView(generics.ListCreateAPIView):
     serializer_class = s.RecordListSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, BoundedFormParser]
 
     @extend_schema(parameters=[OpenApiParameter("place", int), OpenApiParameter("passed", bool)])
     def get(self, request, *args, **kwargs):
@@ -77,8 +79,9 @@ class RecordListCreateView(generics.ListCreateAPIView):
     def get_queryset(self):
         p = self.request.query_params
         qs = selectors.record_list_for_user(user=self.request.user)
-        if p.get("place", "").isdigit():
-            qs = qs.filter(place_id=int(p["place"]))
+        place = parse_id_param(p.get("place"), "place")
+        if place is not None:
+            qs = qs.filter(place_id=place)
         if p.get("passed") in {"true", "1", "false", "0"}:
             qs = qs.filter(passed=p["passed"] in {"true", "1"})
         return qs
@@ -208,11 +211,7 @@ class AssignmentListView(generics.ListAPIView):
 
     def get_queryset(self):
         p = self.request.query_params
-        due_before = None
-        if p.get("due_before"):
-            from django.utils.dateparse import parse_date
-
-            due_before = parse_date(p["due_before"])
+        due_before = parse_date_param(p["due_before"], "due_before") if p.get("due_before") else None
         return selectors.assignment_list_for_user(user=self.request.user, status=p.getlist("status") or None,
                                                   mine=p.get("mine") in {"1", "true"}, due_before=due_before)
 

@@ -2,10 +2,12 @@
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.gbcp.api.params import parse_id_param
+from apps.gbcp.api.parsers import BoundedFormParser
 from apps.gbcp.errors import NotFound
 from apps.ledger import selectors, services
 from apps.ledger.api import serializers as s
@@ -28,10 +30,9 @@ class LicenceListView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Licence.objects.none()
         p = self.request.query_params
-        place = p.get("place")
         return selectors.licence_list_for_user(
             user=self.request.user, q=p.get("q") or None, kind=p.get("kind") or None, status=p.get("status") or None,
-            expired=_flag(p.get("expired")), place_id=int(place) if (place or "").isdigit() else None,
+            expired=_flag(p.get("expired")), place_id=parse_id_param(p.get("place"), "place"),
         )
 
 
@@ -51,8 +52,7 @@ class ZoneListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return FrontageZone.objects.none()
-        place = self.request.query_params.get("place") or ""
-        return selectors.zone_list_for_user(user=self.request.user, place_id=int(place) if place.isdigit() else None)
+        return selectors.zone_list_for_user(user=self.request.user, place_id=parse_id_param(self.request.query_params.get("place"), "place"))
 
 
 class ZoneDetailView(APIView):
@@ -92,7 +92,7 @@ class PlaceLedgerView(APIView):
 class ImportView(APIView):
     """Upload a CSV or XLSX file (ledger managers); the answer is the import report."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, BoundedFormParser]
 
     @extend_schema(request={"multipart/form-data": s.ImportRequestSerializer}, responses=s.ImportReportSerializer)
     def post(self, request):
@@ -163,7 +163,8 @@ class SendBackFileView(APIView):
 
 
 class CorrectionListCreateView(generics.ListAPIView):
-    """Staff see corrections in their jurisdiction, others their own; anyone signed in may report one."""
+    """Staff see corrections in their jurisdiction, others their own; staff report on records of their jurisdiction,
+    a merchant on its own business's records (anything else is 404)."""
 
     serializer_class = s.CorrectionSerializer
 
@@ -182,10 +183,11 @@ class CorrectionListCreateView(generics.ListAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         correction = services.correction_report(
-            user=request.user, target=selectors.correction_target_get(target_type=data["target_type"], id=data["target_id"]), field=data["field"],
+            user=request.user, target=selectors.correction_target_get_for_user(user=request.user, target_type=data["target_type"], id=data["target_id"]),
+            field=data["field"],
             proposed_value=data["proposed_value"], reason=data["reason"],
         )
-        return Response(s.CorrectionSerializer(correction).data, status=status.HTTP_201_CREATED)
+        return Response(s.CorrectionSerializer(correction, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class CorrectionReviewView(APIView):
@@ -196,4 +198,4 @@ class CorrectionReviewView(APIView):
         serializer.is_valid(raise_exception=True)
         correction = services.correction_review(user=request.user, correction=correction, accept=serializer.validated_data["accept"],
                                                 note=serializer.validated_data["note"])
-        return Response(s.CorrectionSerializer(correction).data)
+        return Response(s.CorrectionSerializer(correction, context={"request": request}).data)
