@@ -33,13 +33,33 @@ def seed(ctx):
         account = services.user_ensure(user=None, username=username, password=password, display_name=display_name, is_superuser=(username == "admin"))
         services.membership_grant(user=None, member=account, organization=org, role=role)
         ctx.credentials.append((username, role.value, org.name))
+    # A merchant is tied to its business through User.entity and a citizen to nothing: neither serves in an
+    # organisation. Earlier demos made them members of a bureau; those memberships are revoked here.
     entity = Entity.objects.filter(region__code__startswith="110101").order_by("id").first()
     if entity is not None:
         merchant = services.user_ensure(user=None, username="merchant", password=password, display_name=entity.name, entity=entity)
-        services.membership_grant(user=None, member=merchant, organization=orgs.get("东城区城市管理综合行政执法局") or Organization.objects.filter(level=1).first(), role=Role.MERCHANT)
+        _revoke_all(merchant)
         ctx.credentials.append(("merchant", Role.MERCHANT.value, entity.name))
     citizen = services.user_ensure(user=None, username="citizen", password=password, display_name="市民")
-    city = Organization.objects.filter(level=Organization.Level.CITY, kind=Organization.Kind.BUREAU).first()
-    if city is not None:
-        services.membership_grant(user=None, member=citizen, organization=city, role=Role.CITIZEN)
+    _revoke_all(citizen)
     ctx.credentials.append(("citizen", Role.CITIZEN.value, "—"))
+
+
+def _revoke_all(account):
+    for membership in account.memberships.filter(is_active=True):
+        services.membership_revoke(user=None, membership=membership)
+
+
+# The default of settings.DEMO_PASSWORD, printed by seed_demo and written in the README: public.
+PUBLISHED_DEMO_PASSWORD = "cityenforce-demo"
+
+
+def demo_usernames() -> list[str]:
+    return [row[0] for row in DEMO_USERS] + ["merchant", "citizen"]
+
+
+def retire_demo_accounts(*, user=None) -> list[str]:
+    """Outside demo mode: the demo accounts that still have a public password become unusable."""
+    return services.demo_accounts_disable(
+        user=user, usernames=demo_usernames(), public_passwords={settings.DEMO_PASSWORD, PUBLISHED_DEMO_PASSWORD},
+    )

@@ -64,9 +64,15 @@ class User(AbstractUser):
         return cached
 
     def roles(self) -> set[str]:
-        roles = {m.role for m in self._memberships()}
+        """Staff roles come from memberships; a merchant is a user tied to a business (``entity``);
+        any other signed-in user is a citizen. Membership roles of merchant or citizen count for nothing else."""
+        roles = {m.role for m in self._memberships() if m.role in STAFF_ROLES}
         if self.is_superuser:
             roles.add(Role.ADMINISTRATOR)
+        if self.entity_id:
+            roles.add(Role.MERCHANT)
+        if not roles:
+            roles.add(Role.CITIZEN)
         return roles
 
     def has_role(self, *roles) -> bool:
@@ -80,7 +86,8 @@ class User(AbstractUser):
         return max(levels, default=Clearance.PUBLIC)
 
     def organizations(self):
-        return [m.organization for m in self._memberships()]
+        """The organisations the user serves in as staff (see apps.accounts.jurisdiction.staff_organizations)."""
+        return list({m.organization_id: m.organization for m in self._memberships() if m.role in STAFF_ROLES}.values())
 
 
 class Membership(models.Model):

@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.jurisdiction import staff_organization_ids
 from apps.cases.models import Case, CaseCause, CaseRecord, PartyKind, Status
 
 LEVELS = [("slight", _("slight (轻微)")), ("ordinary", _("ordinary (一般)")), ("serious", _("serious (严重)"))]
@@ -123,7 +124,7 @@ class OnsiteForm(forms.Form):
         super().__init__(*args, **kwargs)
         from apps.accounts.models import Role, User
 
-        orgs = [m.organization_id for m in user._memberships() if m.role == Role.OFFICER] if user else []
+        orgs = staff_organization_ids(user, roles=(Role.OFFICER,))
         self.fields["co_officer"].queryset = User.objects.filter(
             memberships__organization_id__in=orgs, memberships__role=Role.OFFICER, memberships__is_active=True
         ).exclude(pk=getattr(user, "pk", None)).distinct()

@@ -1,13 +1,16 @@
 """Reads of cases by who asks (jurisdiction by region code, squads their own cases) and of the cause catalogue."""
+
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from apps.accounts.jurisdiction import scope_filter
+from apps.accounts.jurisdiction import scope_filter, staff_organization_ids
 from apps.accounts.models import Role
-from apps.cases.models import OPEN_STATUSES, Case, CaseCause, CaseDocument, PartyKind, Status
+from apps.cases import services
+from apps.cases.models import OPEN_STATUSES, Case, CaseCause, CaseDocument, PartyKind, Payment, Status
+from apps.cases.payment_provider import format_reference, normalize_reference, payment_reference_valid
 from apps.gbcp import citycode
 from apps.gbcp.errors import ApplicationError, NotFound
-from apps.gbcp.masking import clearance_for, mask
+from apps.gbcp.masking import Clearance, clearance_for, mask
 from apps.gbcp.models import Entity, Person, Place
 from apps.gbcp.validators import is_valid_resident_id, is_valid_uscc
 
@@ -43,11 +46,24 @@ def case_list_for_user(*, user, status=None, procedure=None, mine=False, open_on
         qs = qs.filter(status__in=[Status.LEADER_APPROVAL, Status.NOTIFIED]) | qs.filter(extensions__approved_at__isnull=True, extensions__isnull=False)
         qs = qs.distinct()
     elif queue == "squad":
-        org_ids = [m.organization_id for m in user._memberships() if m.role == Role.SQUAD_LEADER]
+        org_ids = staff_organization_ids(user, roles=(Role.SQUAD_LEADER,))
         qs = qs.filter(organization_id__in=org_ids, status__in=[Status.PENDING_FILING, Status.ONSITE_DECIDED, Status.EXECUTED, Status.CLOSED])
     if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(facts__icontains=q) | Q(party_name__icontains=q))
+        qs = qs.filter(_search_q(user, q))
     return qs.order_by("decision_due", "-opened_at", "-id") if queue else qs.order_by("-opened_at", "-id")
+
+
+def _search_q(user, q) -> Q:
+    """Search never confirms what the viewer sees masked: the party's name only from staff clearance (an analyst sees
+    it masked), a resident ID only whole and only with full clearance; a credit code (never masked) whole."""
+    clearance = clearance_for(user)
+    code = q.strip().upper()
+    found = Q(number__icontains=q) | Q(facts__icontains=q) | Q(party_kind=PartyKind.ORGANISATION, party_code=code)
+    if clearance >= Clearance.STAFF:
+        found |= Q(party_name__icontains=q)
+    if clearance >= Clearance.FULL:
+        found |= Q(party_code=code)
+    return found
 
 
 def case_get_for_user(*, user, id) -> Case:
@@ -71,12 +87,36 @@ def document_get_public(*, key: str) -> CaseDocument:
 
 
 def payment_get_public(*, reference: str):
-    from apps.cases.models import Payment
-
-    payment = Payment.objects.select_related("case").filter(reference=(reference or "").strip()).first()
+    """A payment by its (unguessable) reference, for the public pay page; a malformed one is not looked up."""
+    if not payment_reference_valid(reference):
+        raise NotFound()
+    payment = Payment.objects.select_related("case", "case__organization").filter(reference=normalize_reference(reference)).first()
     if payment is None:
         raise NotFound()
     return payment
+
+
+def payment_public_summary(*, payment, on_date) -> dict:
+    """What a payer needs and nothing more: the reference, who is owed, the party's masked name, the
+    amount due on ``on_date`` (fine plus late fee), the due date and the state. No case number,
+    party ID, address, facts or officers: the page is public to whoever holds the reference."""
+    case = payment.case
+    # The one computation the notice check uses too, so the cashier and the notice can never disagree.
+    fine, fee = services.amount_due_on(case, on_date)
+    return {
+        "reference": payment.reference,
+        "reference_printed": format_reference(payment.reference),
+        "payee": case.organization.name if case.organization_id else "",
+        "party": mask("name", case.party_name, Clearance.PUBLIC),
+        "fine": fine,
+        "late_fee": fee,
+        "total": fine + fee,
+        "total_fen": int((fine + fee) * 100),
+        "due": case.payment_due,
+        "state": payment.state,
+        "state_display": payment.get_state_display(),
+        "paid_at": payment.paid_at,
+    }
 
 
 def case_for_task(*, task):
@@ -86,6 +126,8 @@ def case_for_task(*, task):
 
 def party_lookup(*, user, code: str) -> dict:
     """A party by resident ID, unified social credit code or city code, masked by the viewer's clearance."""
+    if user is None or not user.is_authenticated or not (user.is_superuser or user.is_staff_member()):
+        raise NotFound()  # a party register is for staff filling in a case, not for walking ID numbers
     code = (code or "").strip().upper()
     clearance = clearance_for(user)
     if len(code) == 18 and is_valid_uscc(code):

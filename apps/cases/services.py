@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.jurisdiction import covers_code
+from apps.accounts.jurisdiction import covers_code, serves_in, staff_memberships
 from apps.accounts.models import Role
 from apps.cases import discretion, documents, events
 from apps.cases.models import (
@@ -24,6 +24,7 @@ from apps.cases.models import (
     Procedure,
     Status,
 )
+from apps.cases.payment_provider import get_provider, new_payment_reference
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 from apps.gbcp.models import Entity, Organization, Person, Region
@@ -64,16 +65,15 @@ def _forbidden(message):
 
 
 def _squad_membership(user, roles=SQUAD_ROLES):
-    return next((m for m in user._memberships() if m.role in roles and m.organization.kind == Organization.Kind.ENFORCEMENT_TEAM), None) or next(
-        (m for m in user._memberships() if m.role in roles), None
-    )
+    memberships = staff_memberships(user, roles)
+    return next((m for m in memberships if m.organization.kind == Organization.Kind.ENFORCEMENT_TEAM), None) or next(iter(memberships), None)
 
 
 def _require_squad(user, case, roles=SQUAD_ROLES):
     """A member of the handling squad with one of ``roles``."""
     if user is not None and user.is_superuser:
         return
-    if user is None or not any(m.organization_id == case.organization_id and m.role in roles for m in user._memberships()):
+    if user is None or not serves_in(user, case.organization_id, roles):
         raise _forbidden(_("Only the handling squad's %(roles)s may do this.") % {"roles": "/".join(str(Role(r).label) for r in roles)})
 
 
@@ -226,7 +226,7 @@ def case_open(*, user, source: str, cause=None, place=None, point=None, party_en
     if task is not None:
         # An escalated task: the squad handling it opens the case, wherever routing sent it.
         organization = task.organization
-        handles = user.is_superuser or any(m.organization_id == task.organization_id and m.role in SQUAD_ROLES for m in user._memberships())
+        handles = user.is_superuser or serves_in(user, task.organization_id, SQUAD_ROLES)
         if organization is None or not handles:
             raise _forbidden(_("Only an officer of the squad handling the task can open a case from it."))
         if place is None:
@@ -431,7 +431,7 @@ def case_assign_officers(*, user, case: Case, officers) -> Case:
     _require_status(case, Status.PENDING_FILING, Status.INVESTIGATING)
     officers = list(officers)
     for officer in officers:
-        if not any(m.organization_id == case.organization_id and m.role in SQUAD_ROLES for m in officer._memberships()):
+        if not serves_in(officer, case.organization_id, SQUAD_ROLES):
             raise ApplicationError(_("%(name)s is not an officer of the handling squad.") % {"name": officer}, code="not_squad_officer")
     with acting_as(user):
         case.officers.add(*officers)
@@ -751,16 +751,17 @@ def case_decide(*, user, case: Case, at=None) -> Case:
 
 
 def _payment_for(case) -> Payment:
-    try:
-        from apps.cases.payment_provider import payment_reference
-    except ImportError:  # pragma: no cover - provider module not merged yet
-        def payment_reference(*, case_number_seq, district_code, year):
-            return f"{district_code}{year}{case_number_seq:06d}"
-
     payment = Payment.objects.filter(case=case).first()
     if payment is None:
-        reference = payment_reference(case_number_seq=case.number_seq, district_code=case.region_code[:6], year=case.year)
-        payment = Payment.objects.create(case=case, reference=reference, amount_due=case.fine)
+        # 100 random bits never collide in practice; the savepoint keeps a collision from breaking the caller.
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    payment = Payment.objects.create(case=case, reference=new_payment_reference(), amount_due=case.fine)
+                break
+            except IntegrityError:
+                if attempt == 2:
+                    raise
     return payment
 
 
@@ -822,21 +823,35 @@ def _mark_executed(case, user, action, **data):
 
 
 def payment_notice_receive(*, body: bytes, headers) -> tuple[Payment, bool]:
-    """A signed payment notice from the provider: idempotent by notice id; the amount must be the fine plus
-    the late fee as of the payment time; (payment, newly_paid)."""
-    from apps.cases.payment_provider import get_provider
+    """A signed payment notice from the provider; (payment, newly_paid).
 
+    The amount must be the fine plus the late fee as of the payment time. The outcome of a notice is
+    idempotent, also under concurrency: the same notice delivered again (a gateway's retry, ten
+    deliveries at once) answers as the first did and records nothing more; a notice id seen before
+    with other content, or a second notice for a settled fine, is a conflict (409).
+    """
     notice = get_provider().parse_notice(body=body, headers=headers)
+    target = Payment.objects.filter(reference=notice.reference).values("pk", "case_id").first()
+    if target is None:
+        raise ApplicationError(_("Unknown payment reference."), code="unknown_reference")
     with transaction.atomic(), acting_as(None):
-        seen = PaymentNotice.objects.filter(notice_id=notice.notice_id).select_related("payment").first()
+        # Case first, then payment: the same order as every other writer of both, so no deadlock.
+        case = _locked(target["case_id"])
+        payment = Payment.objects.select_for_update().get(pk=target["pk"])
+        # Read only after the locks: a twin delivered at the same moment has committed by now.
+        seen = PaymentNotice.objects.filter(notice_id=notice.notice_id).first()
         if seen is not None:
-            return seen.payment, False
-        payment = Payment.objects.select_for_update().filter(reference=notice.reference).first()
-        if payment is None:
-            raise ApplicationError(_("Unknown payment reference."), code="unknown_reference")
-        case = _locked(payment.case_id)
+            if seen.payment_id != payment.pk or seen.amount_fen != notice.amount_fen or seen.paid_at != notice.paid_at:
+                raise ApplicationError(
+                    _("This payment notice id was already used for another payment or amount."),
+                    code="notice_conflict", details={"notice_id": notice.notice_id}, status_code=409,
+                )
+            return payment, False
         if payment.state != Payment.State.PENDING:
-            raise ApplicationError(_("This fine was already settled."), code="already_paid", status_code=409)
+            raise ApplicationError(
+                _("This fine was already settled."), code="already_paid",
+                details={"reference": payment.reference, "state": payment.state}, status_code=409,
+            )
         fine, fee = amount_due_on(case, notice.paid_at)
         expected = int((fine + fee) * 100)
         if notice.amount_fen != expected:
@@ -849,7 +864,11 @@ def payment_notice_receive(*, body: bytes, headers) -> tuple[Payment, bool]:
                 PaymentNotice.objects.create(notice_id=notice.notice_id, payment=payment, amount_fen=notice.amount_fen, paid_at=notice.paid_at,
                                              channel=notice.channel or "", raw=notice.raw if isinstance(notice.raw, dict) else {"raw": str(notice.raw)})
         except IntegrityError:
-            return payment, False
+            # The same id at the same moment for another fine (that one holds another case's lock).
+            raise ApplicationError(
+                _("This payment notice id was already used for another payment or amount."),
+                code="notice_conflict", details={"notice_id": notice.notice_id}, status_code=409,
+            ) from None
         payment.state, payment.paid_at, payment.channel = Payment.State.PAID, notice.paid_at, notice.channel or ""
         payment.amount_paid, payment.late_fee = Decimal(notice.amount_fen) / 100, fee
         payment.save()
@@ -932,9 +951,7 @@ def case_onsite_decide(*, user, co_officer, party_kind: str, party_name: str, pa
     membership = _squad_membership(user, (Role.OFFICER,))
     if membership is None:
         raise _forbidden(_("Only an officer can decide on the spot."))
-    if co_officer is None or co_officer.pk == user.pk or not any(
-        m.organization_id == membership.organization_id and m.role == Role.OFFICER for m in co_officer._memberships()
-    ):
+    if co_officer is None or co_officer.pk == user.pk or not serves_in(co_officer, membership.organization_id, (Role.OFFICER,)):
         raise ApplicationError(_("A second officer of the same squad must take part (art. 52)."), code="co_officer_required",
                                details={"co_officer": [_("Choose another officer of your squad.")]})
     if cause is None or not cause.simple_allowed:

@@ -2,21 +2,24 @@
 and the squad leader, the case file with its action forms, the on-the-spot form) and the public pages:
 document verification and the local cashier."""
 import hashlib
+import secrets
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.accounts.decorators import staff_required
+from apps.accounts.jurisdiction import serves_in
 from apps.accounts.models import Role
 from apps.cases import forms, selectors, services
 from apps.cases.models import CaseDocument, CaseExtension, CaseLog, Procedure, Status
+from apps.cases.payment_provider import get_provider, payment_secret, simulated_cashier_enabled
 from apps.gbcp.errors import ApplicationError, NotFound
 
 PAGE_SIZE = 25
@@ -30,7 +33,7 @@ def _case_or_404(user, pk):
         raise Http404
 
 
-@login_required
+@staff_required
 def case_list(request, queue=None):
     if queue is not None and queue not in QUEUES:
         raise Http404
@@ -48,8 +51,8 @@ def case_list(request, queue=None):
 
 
 def _can(user, case):
-    squad = user.is_superuser or any(m.organization_id == case.organization_id and m.role in (Role.OFFICER, Role.SQUAD_LEADER) for m in user._memberships())
-    squad_leader = user.is_superuser or any(m.organization_id == case.organization_id and m.role == Role.SQUAD_LEADER for m in user._memberships())
+    squad = user.is_superuser or serves_in(user, case.organization_id, (Role.OFFICER, Role.SQUAD_LEADER))
+    squad_leader = user.is_superuser or serves_in(user, case.organization_id, (Role.SQUAD_LEADER,))
     legal = user.is_superuser or user.has_role(Role.LEGAL_REVIEWER)
     leader = user.is_superuser or user.has_role(Role.LEADER)
     s = case.status
@@ -82,7 +85,7 @@ def _can(user, case):
     }
 
 
-@login_required
+@staff_required
 def case_detail(request, pk):
     case = _case_or_404(request.user, pk)
     case = (
@@ -100,7 +103,7 @@ def case_detail(request, pk):
     if payment is not None and case.payment_due:
         fee = services.amount_due_on(case, timezone.localdate())[1]
     return render(request, "cases/case_detail.html", {
-        "case": case, "can": can, "payment": payment, "late_fee": fee, "evidence": list(evidence_for_subject(subject=case)[:50]),
+        "case": case, "can": can, "payment": payment, "late_fee": fee, "simulated_cashier": simulated_cashier_enabled(), "evidence": list(evidence_for_subject(subject=case)[:50]),
         "facts_form": forms.CaseFactsForm(initial={"cause": case.cause_id, "facts": case.facts, "party_kind": case.party_kind, "party_name": case.party_name,
                                                    "party_code": case.party_code, "major": case.major, **(case.discretion_facts or {})}) if can["update"] else None,
         "penalty_form": forms.PenaltyForm(initial={"level": case.level or case.proposal.get("level"), "fine": case.fine or case.proposal.get("amount"),
@@ -178,7 +181,7 @@ ACTIONS = {
 }
 
 
-@login_required
+@staff_required
 @require_POST
 def case_action(request, pk, action):
     if action not in ACTIONS:
@@ -199,7 +202,7 @@ def case_action(request, pk, action):
     return redirect("cases-case-detail", pk=case.pk)
 
 
-@login_required
+@staff_required
 def onsite(request):
     """简易程序 on a phone: the form, then the decision PDF to print or show."""
     form = forms.OnsiteForm(request.POST or None, user=request.user)
@@ -221,7 +224,7 @@ def onsite(request):
     return render(request, "cases/onsite.html", {"form": form})
 
 
-@login_required
+@staff_required
 def document_download(request, pk):
     document = CaseDocument.objects.select_related("case").filter(pk=pk).first()
     if document is None:
@@ -250,28 +253,51 @@ def verify(request, key):
     }, status=200)
 
 
-def cashier(request, reference):
-    """Public cashier of the local payment provider: the amount due today and a pay button (signed notice, same service)."""
-    from apps.cases.payment_provider import LocalPaymentProvider, get_provider
+CASHIER_TOKEN_SALT = "cityenforce.cases.cashier"
+CASHIER_TOKEN_MAX_AGE = 15 * 60
 
-    provider = get_provider()
-    if not isinstance(provider, LocalPaymentProvider):
+
+@require_http_methods(["GET", "POST"])
+def cashier(request, reference):
+    """The demo's simulated cashier (local provider only, demo mode only; 404 otherwise): the amount due
+    today and a button that "pays" through the same signed notice and service as a real gateway.
+
+    The form carries a token signed with the payment secret that binds the reference, the amount
+    shown and a one-time notice id: a changed amount or reference is refused, and the same form
+    sent twice (a double click, a replay) is one notice, so it records one payment.
+    """
+    if not simulated_cashier_enabled():
         raise Http404
     try:
         payment = selectors.payment_get_public(reference=reference)
     except NotFound:
         raise Http404
-    case = payment.case
-    fine, fee = services.amount_due_on(case, timezone.localdate())
-    total = fine + fee
-    if request.method == "POST" and payment.state == payment.State.PENDING:
-        body, headers = provider.build_notice(reference=payment.reference, amount_fen=int(total * 100))
-        try:
-            services.payment_notice_receive(body=body, headers=headers)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Paid. Thank you."))
+    if reference != payment.reference:
         return redirect("cases-pay", reference=payment.reference)
-    return render(request, "cases/cashier.html", {"payment": payment, "case": case, "fine": fine, "late_fee": fee, "total": total,
-                                                  "demo": getattr(settings, "CITYENFORCE_DEMO", False)})
+    pay = selectors.payment_public_summary(payment=payment, on_date=timezone.localdate())
+    status = 200
+    if request.method == "POST":
+        try:
+            token = signing.loads(request.POST.get("pay_token", ""), key=payment_secret(), salt=CASHIER_TOKEN_SALT, max_age=CASHIER_TOKEN_MAX_AGE)
+        except signing.BadSignature:
+            token = None
+        if not isinstance(token, dict) or token.get("r") != payment.reference or not isinstance(token.get("n"), str):
+            messages.error(request, _("This payment form has expired or was altered. Check the amount and pay again."))
+            status = 400
+        elif payment.state != payment.State.PENDING:
+            messages.info(request, _("This fine was already settled."))
+            return redirect("cases-pay", reference=payment.reference)
+        elif token.get("a") != pay["total_fen"]:
+            messages.error(request, _("The amount due has changed since the form was shown. Check the amount and pay again."))
+            status = 400
+        else:
+            body, headers = get_provider().build_notice(reference=payment.reference, amount_fen=pay["total_fen"], notice_id=f"CASHIER-{token['n']}")
+            try:
+                services.payment_notice_receive(body=body, headers=headers)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Paid (simulation). Thank you."))
+            return redirect("cases-pay", reference=payment.reference)
+    pay_token = signing.dumps({"r": payment.reference, "a": pay["total_fen"], "n": secrets.token_hex(16)}, key=payment_secret(), salt=CASHIER_TOKEN_SALT)
+    return render(request, "cases/cashier.html", {"pay": pay, "pay_token": pay_token}, status=status)

@@ -8,6 +8,7 @@ from apps.accounts.jurisdiction import scope_queryset
 from apps.devices import noise
 from apps.devices.models import ACTIVE_STATES, Alarm, Device, DeviceStatus, NoiseReading, Position
 from apps.gbcp.errors import NotFound
+from apps.gbcp.masking import Clearance, clearance_for
 from apps.gbcp.selectors import bbox_polygon
 
 MAX_TRACK_POINTS = 20000
@@ -20,7 +21,11 @@ def device_list_for_user(*, user, kind=None, q=None, region_code=None):
     if region_code:
         qs = qs.filter(region__code__startswith=region_code)
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(code=q.strip().upper()) | Q(vehicle_plate__icontains=q))
+        # Plates are masked below full clearance, so only a full-clearance viewer may search by one (whole).
+        found = Q(name__icontains=q) | Q(code=q.strip().upper())
+        if clearance_for(user) >= Clearance.FULL:
+            found |= Q(vehicle_plate=q.strip().upper())
+        qs = qs.filter(found)
     return qs.order_by("code")
 
 

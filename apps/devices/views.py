@@ -1,8 +1,9 @@
 """Staff page: the live map of units, sensors, alarms and tasks in the user's jurisdiction."""
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+
+from apps.accounts.decorators import staff_required
 
 
 def _optional_url(name):
@@ -21,7 +22,7 @@ def _task_status_labels():
     return task_status_labels()
 
 
-@login_required
+@staff_required
 def live_map(request):
     return render(
         request,

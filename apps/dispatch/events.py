@@ -1,6 +1,7 @@
 """Real-time payloads of the task centre, sent after commit through the realtime event helper."""
 from django.utils.translation import gettext as _
 
+from apps.accounts.jurisdiction import staff_members
 from apps.realtime.events import publish
 
 
@@ -28,7 +29,8 @@ def task_merged(report, master):
 
 
 def task_dispatched(task):
-    members = [m.user for m in task.organization.memberships.filter(is_active=True).select_related("user")] if task.organization_id else []
+    # Only those who serve in the organisation as staff: a merchant or citizen listed there is no recipient.
+    members = list(staff_members(organization_ids=[task.organization_id])) if task.organization_id else []
     publish(event="task.dispatched", payload=_payload(task), users=members, region_code=task.region_code or None,
             title=_("Task %(number)s dispatched to you") % {"number": task.number}, body=task.description[:80], link=_link(task))
 
@@ -57,9 +59,7 @@ def task_alert(task, level):
 
 
 def whistle_blown(whistle, departments):
-    from apps.accounts.models import Membership
-
-    users = [m.user for m in Membership.objects.filter(organization__in=departments, is_active=True).select_related("user")]
+    users = list(staff_members(organization_ids=[d.pk for d in departments]))
     publish(event="whistle.blown", payload={"task": whistle.task_id, "whistle": whistle.pk}, users=users,
             organization_ids=[d.pk for d in departments], title=_("Whistle: report in on task %(number)s") % {"number": whistle.task.number},
             body=whistle.reason, level="urgent", link=_link(whistle.task))

@@ -4,7 +4,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Valu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.accounts.jurisdiction import covers_code
+from apps.accounts.jurisdiction import covers_code, serves_in, staff_memberships
 from apps.accounts.models import Role
 from apps.dispatch import selectors
 from apps.dispatch.models import DuplicateCandidate, Status, Task
@@ -112,12 +112,12 @@ def is_dispatcher_for(user, task) -> bool:
 
 
 def is_handler_for(user, task, roles=HANDLER_ROLES) -> bool:
-    return user.is_superuser or any(m.organization_id == task.organization_id and m.role in roles for m in user._memberships())
+    return user.is_superuser or serves_in(user, task.organization_id, roles)
 
 
 def street_office_for(user, task):
     return next(
-        (m.organization for m in user._memberships()
+        (m.organization for m in staff_memberships(user)
          if m.organization.kind == Organization.Kind.STREET_OFFICE and (task.region_code or "").startswith(m.organization.region.code)),
         None,
     )

@@ -1,7 +1,6 @@
 """Staff pages of the task centre: intake queue, task page with its action forms, overdue board."""
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
@@ -9,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.decorators import staff_required
+from apps.accounts.jurisdiction import staff_organization_ids
 from apps.accounts.models import Role
 from apps.dispatch import forms, selectors, selectors_ui, services
 from apps.dispatch.models import Deferral, DuplicateCandidate, Status, WhistleSummons
@@ -29,7 +30,7 @@ def _map_context():
     return {"tiles_url": settings.MAP_TILES_URL, "tiles_attribution": settings.MAP_TILES_ATTRIBUTION}
 
 
-@login_required
+@staff_required
 def queue(request):
     form = forms.QueueFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -42,7 +43,7 @@ def queue(request):
     })
 
 
-@login_required
+@staff_required
 def overdue(request):
     groups, total = selectors_ui.overdue_board_for_user(user=request.user)
     return render(request, "dispatch/overdue.html", {"groups": groups, "total": total})
@@ -81,7 +82,7 @@ def _available_actions(user, task, open_steps):
     }
 
 
-@login_required
+@staff_required
 def task_detail(request, pk):
     task = _task_or_404(request.user, pk)
     steps = selectors_ui.flow_steps(task)
@@ -89,7 +90,7 @@ def task_detail(request, pk):
     whistles = list(task.whistles.select_related("street_office", "blown_by").prefetch_related(
         Prefetch("summonses", queryset=WhistleSummons.objects.select_related("department", "reported_by").order_by("department__name"))
     ).order_by("-blown_at"))
-    my_orgs = {m.organization_id for m in request.user._memberships()}
+    my_orgs = set(staff_organization_ids(request.user))
     for whistle in whistles:
         for summons in whistle.summonses.all():
             summons.lateness = selectors_ui.summons_lateness(summons)
@@ -216,7 +217,7 @@ ACTIONS = {
 }
 
 
-@login_required
+@staff_required
 @require_POST
 def task_action(request, pk, action):
     if action not in ACTIONS:

@@ -1,10 +1,10 @@
 """Staff pages of evidence preservation: a scoped list and one evidence with its preview, proof and bundle."""
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from apps.accounts.decorators import staff_required
 from apps.evidence import log, selectors
 from apps.evidence.api.views import bundle_response, file_response
 from apps.gbcp.errors import NotFound
@@ -19,7 +19,7 @@ def _evidence_or_404(user, pk):
         raise Http404
 
 
-@login_required
+@staff_required
 def evidence_list(request):
     kind = request.GET.get("kind") or None
     q = (request.GET.get("q") or "").strip() or None
@@ -28,7 +28,7 @@ def evidence_list(request):
     return render(request, "evidence/evidence_list.html", {"page": page, "items": list(page.object_list), "kind": kind or "", "q": q or ""})
 
 
-@login_required
+@staff_required
 def evidence_detail(request, pk):
     evidence = _evidence_or_404(request.user, pk)
     proof = log.proof_for(evidence)
@@ -43,11 +43,11 @@ def evidence_detail(request, pk):
     })
 
 
-@login_required
+@staff_required
 def evidence_file(request, pk):
     return file_response(_evidence_or_404(request.user, pk))
 
 
-@login_required
+@staff_required
 def evidence_bundle(request, pk):
     return bundle_response(_evidence_or_404(request.user, pk))

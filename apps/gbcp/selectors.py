@@ -15,8 +15,18 @@ def bbox_polygon(bbox) -> Polygon:
     return polygon
 
 
+def _merchant_entity_id(user):
+    """The business of a signed-in merchant who is not staff (staff see by jurisdiction instead), else None."""
+    if user is None or not user.is_authenticated or user.is_superuser or user.is_staff_member():
+        return None
+    return user.entity_id
+
+
 def place_list_for_user(*, user, bbox=None, kind=None, region_code=None, city_code=None, q=None):
-    qs = scope_queryset(Place.objects.all(), user).select_related("region", "grid", "operator")
+    """Staff: the places of their jurisdiction; a merchant: the places its business operates; a citizen: none."""
+    entity_id = _merchant_entity_id(user)
+    qs = Place.objects.filter(operator_id=entity_id) if entity_id else scope_queryset(Place.objects.all(), user)
+    qs = qs.select_related("region", "grid", "operator")
     if bbox is not None:
         qs = qs.filter(point__intersects=bbox_polygon(bbox))
     if kind:
@@ -72,7 +82,10 @@ def grid_list_for_user(*, user, bbox=None, region_code=None):
 
 
 def entity_list_for_user(*, user, q=None, uscc=None):
-    qs = scope_queryset(Entity.objects.all(), user).select_related("region")
+    """Staff: the businesses of their jurisdiction; a merchant: its own; a citizen: none."""
+    entity_id = _merchant_entity_id(user)
+    qs = Entity.objects.filter(pk=entity_id) if entity_id else scope_queryset(Entity.objects.all(), user)
+    qs = qs.select_related("region")
     if q:
         qs = qs.filter(name__icontains=q)
     if uscc:

@@ -1,16 +1,16 @@
 """Staff pages of the ground floor: the one map and a place's page."""
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from apps.accounts.decorators import staff_required
 from apps.gbcp import selectors
 from apps.gbcp.errors import NotFound
 from apps.gbcp.masking import clearance_for
 from apps.gbcp.models import Place
 
 
-@login_required
+@staff_required
 def one_map(request):
     return render(
         request,
@@ -19,7 +19,7 @@ def one_map(request):
     )
 
 
-@login_required
+@staff_required
 def place_detail(request, pk):
     try:
         place = selectors.place_get_for_user(user=request.user, id=pk)

@@ -4,7 +4,7 @@ import datetime as dt
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from apps.accounts.jurisdiction import scope_filter
+from apps.accounts.jurisdiction import scope_filter, staff_organization_ids
 from apps.gbcp.errors import NotFound
 from apps.inspection.models import (
     Assignment,
@@ -66,7 +66,7 @@ def assignment_list_for_user(*, user, status=None, mine=False, due_before=None, 
     if status:
         qs = qs.filter(status__in=status if isinstance(status, (list, tuple)) else [status])
     if mine:
-        org_ids = [m.organization_id for m in user._memberships()]
+        org_ids = staff_organization_ids(user)
         qs = qs.filter(Q(assignees=user) | Q(squad_id__in=org_ids)).distinct()
     if due_before:
         qs = qs.filter(due_on__lte=due_before)

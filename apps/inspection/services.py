@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.jurisdiction import covers_code
+from apps.accounts.jurisdiction import covers_code, staff_organizations
 from apps.accounts.models import Role, User
 from apps.gbcp import citycode
 from apps.gbcp.audit import acting_as
@@ -166,7 +166,7 @@ def plan_create(*, user, name, region_code, place_kinds, interval_days, starts_o
 def plan_start_on_patrol(*, user, grid: Grid | None = None, place_kinds=None, interval_days=7, name="") -> PatrolPlan:
     """A bottom-up plan: an officer on patrol starts one for his grid, or else for his squad's street."""
     _require(user, INSPECTOR_ROLES, "not_an_officer", _("Only officers start a patrol."))
-    squad = next((m.organization for m in user._memberships() if m.role in INSPECTOR_ROLES), None)
+    squad = next(iter(staff_organizations(user, INSPECTOR_ROLES)), None)
     if grid is not None:
         region_code = grid.region.code
     elif squad is not None:

@@ -3,7 +3,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.decorators import staff_required
 from apps.accounts.jurisdiction import jurisdiction_prefixes
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.selectors import place_get_for_user
@@ -24,20 +24,14 @@ def _map_context():
     return {"tiles_url": settings.MAP_TILES_URL, "tiles_attribution": settings.MAP_TILES_ATTRIBUTION}
 
 
-def _staff_only(user):
-    if not user.is_staff_member():
-        raise Http404
-
-
 def _default_region(user):
     prefixes = jurisdiction_prefixes(user)
     return prefixes[0] if prefixes else "1101"
 
 
-@login_required
+@staff_required
 def home(request):
     """Assignments due in the coming week and overdue, and the plans of the user's area."""
-    _staff_only(request.user)
     today = timezone.localdate()
     mine = request.GET.get("mine") == "1"
     due = selectors.assignment_list_for_user(user=request.user, status=Assignment.Status.OPEN, mine=mine, due_before=today + dt.timedelta(days=7))
@@ -50,10 +44,9 @@ def home(request):
     })
 
 
-@login_required
+@staff_required
 @require_POST
 def plan_create(request):
-    _staff_only(request.user)
     form = forms.PlanForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -74,7 +67,7 @@ def plan_create(request):
     return redirect("inspection-plan-detail", pk=plan.pk)
 
 
-@login_required
+@staff_required
 def plan_detail(request, pk):
     try:
         plan = selectors.plan_get_for_user(user=request.user, id=pk)
@@ -91,9 +84,8 @@ def plan_detail(request, pk):
     })
 
 
-@login_required
+@staff_required
 def draws(request):
-    _staff_only(request.user)
     form = forms.DrawForm(request.POST or None, initial={"region_code": _default_region(request.user)})
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,7 +101,7 @@ def draws(request):
     return render(request, "inspection/draws.html", {"form": form, "page": page})
 
 
-@login_required
+@staff_required
 def draw_detail(request, pk):
     try:
         draw = selectors.draw_get_for_user(user=request.user, id=pk)
@@ -120,7 +112,7 @@ def draw_detail(request, pk):
     })
 
 
-@login_required
+@staff_required
 @require_POST
 def draw_publish(request, pk):
     try:
@@ -135,13 +127,12 @@ def draw_publish(request, pk):
     return redirect("inspection-draw-detail", pk=pk)
 
 
-@login_required
+@staff_required
 def place_history(request, pk):
     try:
         place = place_get_for_user(user=request.user, id=pk)
     except NotFound:
         raise Http404
-    _staff_only(request.user)
     return render(request, "inspection/place_history.html", {
         "place": place, "history": selectors.place_history(user=request.user, place=place),
         "checklist": selectors.checklist_for_place(place=place),

@@ -209,12 +209,56 @@ def place_get(*, id) -> Place:
     return place
 
 
+# Fields of correctable records that hold personal data, and how they are masked (model name, field) → kind.
+CORRECTION_MASKS = {
+    ("frontagezone", "responsible_name"): "name",
+    ("frontagezone", "responsible_phone"): "phone",
+    ("place", "address"): "address",
+}
+
+
+def correction_mask_kind(*, model_name: str, field: str) -> str | None:
+    """The masking kind of a correctable field ("name", "phone", "address"), or None if it holds no personal data."""
+    return CORRECTION_MASKS.get((model_name, field))
+
+
 def correction_target_get(*, target_type: str, id) -> object:
-    """The record a correction is about. Unscoped on purpose: citizens may report any record;
-    correction_report checks that staff stay inside their jurisdiction."""
+    """The record a correction is about, unscoped (for callers that check access themselves)."""
     model = {"licence": Licence, "zone": FrontageZone, "key_point": KeyPoint, "place": Place}[target_type]
     qs = model.objects.select_related("region") if model is Place else model.objects.select_related("source_batch")
     target = qs.filter(pk=id).first()
+    if target is None:
+        raise NotFound()
+    return target
+
+
+def correction_target_get_for_user(*, user, target_type: str, id) -> object:
+    """The record a user may report a correction on, else 404 (so walking ids tells nothing).
+
+    Staff: the records of their jurisdiction (through the same selectors as the lists). A merchant: the
+    records of its own business (its places, the licences it holds or that name its places, the zones and
+    key points of its places). A citizen sees no ledger record, so none.
+    """
+    if user is None or not user.is_authenticated:
+        raise NotFound()
+    if user.is_staff_member():
+        if target_type == "place":
+            place = correction_target_get(target_type="place", id=id)
+            if not covers_code(user, place.region.code if place.region_id else ""):
+                raise NotFound()
+            return place
+        getter = {"licence": licence_get_for_user, "zone": zone_get_for_user, "key_point": key_point_get_for_user}[target_type]
+        return getter(user=user, id=id)
+    if not user.entity_id:
+        raise NotFound()
+    entity_id = user.entity_id
+    own = {
+        "place": Place.objects.select_related("region").filter(operator_id=entity_id),
+        "licence": Licence.objects.select_related("source_batch").filter(Q(holder_id=entity_id) | Q(place__operator_id=entity_id)),
+        "zone": FrontageZone.objects.select_related("source_batch").filter(Q(place__operator_id=entity_id) | Q(responsible_entity_id=entity_id)),
+        "key_point": KeyPoint.objects.select_related("source_batch").filter(place__operator_id=entity_id),
+    }[target_type]
+    target = own.filter(pk=id).first()
     if target is None:
         raise NotFound()
     return target

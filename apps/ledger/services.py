@@ -20,9 +20,11 @@ from apps.gbcp import citycode
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.locate import locate
+from apps.gbcp.masking import clearance_for, mask
 from apps.gbcp.models import Entity, Organization, Place
 from apps.gbcp.validators import is_valid_uscc
 from apps.ledger import imports
+from apps.ledger.selectors import correction_mask_kind
 from apps.ledger.models import (
     ComparisonRun,
     Correction,
@@ -690,7 +692,10 @@ def correction_report(*, user, target, field, proposed_value, reason) -> Correct
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Say why the record is wrong."), code="missing_reason", details={"reason": [_("This field is required.")]})
-    if _same(getattr(target, field), value):
+    kind = correction_mask_kind(model_name=model._meta.model_name, field=field)
+    current = _display(getattr(target, field))
+    # "Already holds this value" would confirm a guess of data the proposer sees masked; say it only when they see it whole.
+    if _same(getattr(target, field), value) and (kind is None or mask(kind, current, clearance_for(user)) == current):
         raise ApplicationError(_("The record already holds this value."), code="no_change")
     with transaction.atomic(), acting_as(user):
         return Correction.objects.create(

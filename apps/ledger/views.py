@@ -1,10 +1,8 @@
 """Staff pages of the ledger: overview, licences, findings with send-back, corrections queue, import, map."""
 import json
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -12,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.decorators import staff_required
 from apps.accounts.jurisdiction import covers_code
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.masking import clearance_for, mask_phone
@@ -20,17 +19,6 @@ from apps.ledger.models import Correction, Finding, FrontageZone, LicenceKind
 
 PAGE_SIZE = 25
 DUTIES = dict(FrontageZone.Duty.choices)
-
-
-def staff_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_staff_member():
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _is_manager(user):

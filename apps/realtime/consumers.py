@@ -9,10 +9,11 @@ CLOSE_UNAUTHENTICATED = 4401
 
 @database_sync_to_async
 def _groups_for(user):
-    from apps.accounts.jurisdiction import EVERYTHING, jurisdiction_prefixes
+    from apps.accounts.jurisdiction import EVERYTHING, jurisdiction_prefixes, staff_organization_ids
 
     names = [groups.user_group(user.pk)]
-    names += [groups.organization_group(org.pk) for org in user.organizations()]
+    # Organisation and region groups carry staff traffic: only staff memberships join them.
+    names += [groups.organization_group(org_id) for org_id in staff_organization_ids(user)]
     prefixes = jurisdiction_prefixes(user)
     if prefixes is EVERYTHING:
         names.append(groups.EVERYTHING_GROUP)

@@ -105,3 +105,19 @@ def test_the_pages_speak_chinese_by_default(insider, plan):
     body = client_for(insider).get("/inspection/").content.decode()
     assert "巡查计划" in body and "一周内应巡查" in body
     assert "双随机抽查结果公开" in client_for().get("/inspection/public/draws/").content.decode()
+
+
+@pytest.mark.django_db
+def test_every_staff_page_answers_403_to_citizens_and_merchants_and_sends_anonymous_to_login(insider, citizen, merchant, plan, dhm_place):
+    draw = services.draw_create(user=insider, title="守卫抽查", region_code="110101", place_kinds=["restaurant", "shop"], place_count=1)
+    staff_pages = [("get", "/inspection/"), ("post", "/inspection/plans/new/"), ("get", f"/inspection/plans/{plan.pk}/"),
+                   ("get", "/inspection/draws/"), ("get", f"/inspection/draws/{draw.pk}/"), ("post", f"/inspection/draws/{draw.pk}/publish/"),
+                   ("get", f"/inspection/places/{dhm_place.pk}/history/")]
+    for method, url in staff_pages:
+        for user in (citizen, merchant):
+            assert getattr(client_for(user), method)(url).status_code == 403, (url, user)
+        anonymous = getattr(client_for(), method)(url)
+        assert anonymous.status_code == 302 and "/login" in anonymous["Location"], url
+    assert not Draw.objects.get(pk=draw.pk).is_published
+    for user in (citizen, merchant, None):
+        assert client_for(user).get("/inspection/public/draws/").status_code == 200  # the public pages stay public

@@ -131,13 +131,18 @@ def test_comparison_and_send_back(licence, insider, outsider, api, api_as):
 
 # --- corrections -------------------------------------------------------------------------------
 
-def test_officers_and_citizens_report_corrections_reviewers_review(licence, street_officer, citizen, insider, outsider, api, api_as):
+def test_officers_and_the_holders_merchant_report_corrections_reviewers_review(licence, street_officer, citizen, insider, outsider, api, api_as):
+    # Issue 10: a citizen could name any record by id and read its current value; now only records one may see.
+    from apps.accounts.models import User
+
+    holder = User.objects.create(username="ledger_test_merchant", entity=licence.holder)
     url = reverse("api-ledger-correction-list")
     body = {"target_type": "licence", "target_id": licence.pk, "field": "number", "proposed_value": "T-API-2", "reason": "抄错了"}
     assert api_as(street_officer).post(url, body).status_code == 201
-    by_citizen = api_as(citizen).post(url, {**body, "proposed_value": "T-API-3"})
+    assert api_as(citizen).post(url, {**body, "proposed_value": "T-API-3"}).status_code == 404
+    by_citizen = api_as(holder).post(url, {**body, "proposed_value": "T-API-3"})
     assert by_citizen.status_code == 201
-    assert [c["id"] for c in api_as(citizen).get(url).json()["results"]] == [by_citizen.json()["id"]]
+    assert [c["id"] for c in api_as(holder).get(url).json()["results"]] == [by_citizen.json()["id"]]
     assert api_as(outsider).post(url, body).status_code == 404
     assert api.post(url, body).status_code in (401, 403)
     assert api_as(street_officer).post(url, {**body, "field": "region_code"}).json()["error"]["code"] == "invalid_field"
@@ -145,7 +150,7 @@ def test_officers_and_citizens_report_corrections_reviewers_review(licence, stre
     review = reverse("api-ledger-correction-review", kwargs={"pk": by_citizen.json()["id"]})
     assert api_as(outsider).post(review, {"accept": True}).status_code == 404
     assert api.post(review, {"accept": True}).status_code in (401, 403)
-    assert api_as(citizen).post(review, {"accept": True}).status_code in (403, 404)
+    assert api_as(holder).post(review, {"accept": True}).status_code in (403, 404)
     assert api_as(insider).post(review, {"accept": False}).json()["error"]["code"] == "missing_note"
     accepted = api_as(insider).post(review, {"accept": True})
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"

@@ -151,3 +151,13 @@ def test_the_compare_command_and_task_add_no_duplicates(dongcheng_restaurant):
     assert Finding.objects.filter(licence__number="T-CMP-1").count() == 1
     result = compare_ledger.delay("110101").get()
     assert result["new"] == 0 and Finding.objects.filter(licence__number="T-CMP-1").count() == 1
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_staff_pages_use_the_one_staff_guard(name, citizen, merchant, django_user_model):
+    assert _client(citizen).get(reverse(name)).status_code == 403
+    assert _client(merchant).get(reverse(name)).status_code == 403
+    anonymous = _client().get(reverse(name))
+    assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
+    superuser = django_user_model.objects.create_superuser("ledger-root", "root@example.test", "x" * 20)
+    assert _client(superuser).get(reverse(name)).status_code == 200

@@ -5,6 +5,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.jurisdiction import staff_organization_ids
 from apps.dispatch import selectors, services
 from apps.dispatch.api import serializers as s
 from apps.dispatch.models import DuplicateCandidate, TaskLog, WhistleSummons
@@ -104,14 +105,14 @@ class MySummonsListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return WhistleSummons.objects.none()
-        org_ids = [m.organization_id for m in self.request.user._memberships()]
+        org_ids = staff_organization_ids(self.request.user)
         return WhistleSummons.objects.filter(department_id__in=org_ids).select_related("whistle__task", "department").order_by("-due_at")
 
 
 class SummonsReportInView(APIView):
     @extend_schema(request=None, responses=s.SummonsSerializer)
     def post(self, request, pk):
-        org_ids = [m.organization_id for m in request.user._memberships()]
+        org_ids = staff_organization_ids(request.user)
         summons = WhistleSummons.objects.filter(pk=pk).select_related("whistle__task", "department").first()
         if summons is None or (summons.department_id not in org_ids and not request.user.is_superuser):
             raise NotFound()

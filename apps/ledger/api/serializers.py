@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.gbcp.api.fields import MaskedField
+from apps.gbcp.masking import clearance_for, mask
 from apps.ledger.imports import COLUMNS
 from apps.ledger.models import Correction, Finding, FrontageZone, KeyPoint, Licence, SendBack
+from apps.ledger.selectors import correction_mask_kind
 
 
 @extend_schema_field(OpenApiTypes.OBJECT)
@@ -87,7 +89,7 @@ class KeyPointSerializer(serializers.ModelSerializer):
 class FindingSerializer(serializers.ModelSerializer):
     rule_display = serializers.CharField(source="get_rule_display", read_only=True)
     place = serializers.CharField(source="place.city_code", default=None, read_only=True)
-    licence = serializers.CharField(source="licence.number", default=None, read_only=True)
+    licence = serializers.CharField(source="licence.number", default=None, read_only=True, allow_null=True)
     status = serializers.CharField(read_only=True, help_text="open, sent_back or resolved")
 
     class Meta:
@@ -105,7 +107,7 @@ class SendBackSerializer(serializers.ModelSerializer):
 
 
 class SendBackRequestSerializer(serializers.Serializer):
-    findings = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=1000)
+    findings = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), min_length=1, max_length=1000)
     department = serializers.CharField(max_length=128)
     fmt = serializers.ChoiceField(choices=["csv", "xlsx"], default="csv")
 
@@ -127,7 +129,12 @@ TARGET_TYPES = {"licence": "licence", "zone": "frontagezone", "key_point": "keyp
 
 
 class CorrectionSerializer(serializers.ModelSerializer):
+    """The current value is masked by the viewer's clearance (a correction must not read out a phone number);
+    so is the proposed value, except for the one who proposed it."""
+
     target_type = serializers.SerializerMethodField()
+    current_value = serializers.SerializerMethodField()
+    proposed_value = serializers.SerializerMethodField()
     reported_by = serializers.CharField(source="reported_by.__str__", read_only=True)
     reviewed_by = serializers.CharField(source="reviewed_by.__str__", default=None, read_only=True)
     status = serializers.CharField(read_only=True, help_text="pending, accepted or rejected")
@@ -140,6 +147,22 @@ class CorrectionSerializer(serializers.ModelSerializer):
     def get_target_type(self, obj) -> str:
         reverse = {v: k for k, v in TARGET_TYPES.items()}
         return reverse.get(obj.target_type.model, obj.target_type.model)
+
+    def _viewer(self):
+        return getattr(self.context.get("request"), "user", None)
+
+    def _masked(self, obj, value):
+        kind = correction_mask_kind(model_name=obj.target_type.model, field=obj.field)
+        return mask(kind, value, clearance_for(self._viewer())) if kind else value
+
+    def get_current_value(self, obj) -> str:
+        return self._masked(obj, obj.current_value)
+
+    def get_proposed_value(self, obj) -> str:
+        viewer = self._viewer()
+        if viewer is not None and getattr(viewer, "pk", None) == obj.reported_by_id:
+            return obj.proposed_value
+        return self._masked(obj, obj.proposed_value)
 
 
 class CorrectionCreateSerializer(serializers.Serializer):
