@@ -219,10 +219,10 @@ def main():
     args = parser.parse_args()
     if connection.vendor != "postgresql" or "redis" not in settings.CHANNEL_LAYERS["default"]["BACKEND"]:
         sys.exit("run against PostGIS and Redis (DATABASE_URL, REDIS_URL)")
-    from rest_framework.authtoken.models import Token
+    from apps.accounts.services import api_token_issue
 
     admin, background_devices, triggers = prepare(args.background_sensors, args.episodes)
-    token = Token.objects.get_or_create(user=admin)[0].key
+    token = api_token_issue(user=admin)[1]
     # Fresh trigger sensors: clear what an earlier run left active.
     from apps.devices.models import Alarm, DeviceStatus, NoiseReading
 

@@ -5,9 +5,14 @@ Without ``DATABASE_URL`` and ``REDIS_URL`` this is the embedded default
 production set-up (PostGIS, Redis channel layer and Celery broker).
 """
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+
+from cityenforce.redis_options import cache_options, channel_layer_host
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CITYENFORCE_VAR_DIR", BASE_DIR / "var"))
@@ -42,9 +47,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "knox",
+    "axes",
+    "django_ratelimit",
+    "csp",
     "leaflet",
     "simple_history",
     "channels",
@@ -65,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cityenforce.middleware.RefuseNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cityenforce.middleware.ChineseFirstLocaleMiddleware",
@@ -74,6 +84,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: turns a login refused by the lockout into the 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cityenforce.urls"
@@ -88,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "apps.accounts.context_processors.staff_context",
                 "apps.realtime.context_processors.notifications",
             ],
@@ -128,11 +142,15 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHANNELS_PREFIX", "cityenforce")},
+            # Fail fast while Redis is away, recover by itself when it returns (see cityenforce.redis_options).
+            "CONFIG": {"hosts": [channel_layer_host(REDIS_URL)], "prefix": os.environ.get("CHANNELS_PREFIX", "cityenforce")},
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": cache_options()}}
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+    # Enqueueing must not hold a request for long while the broker is away (the beat sweeps retry the work).
+    CELERY_BROKER_CONNECTION_TIMEOUT = 2
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
     CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -152,6 +170,42 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Axes first: it refuses a locked-out (username, address) pair before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# The client address behind a load balancer (apps.accounts.throttling.client_ip). With neither set, the
+# socket address is the client and X-Forwarded-For is ignored: any caller can write that header.
+# TRUSTED_PROXIES: addresses or networks of our own proxies; X-Forwarded-For is read only when the socket
+# peer is one of them, right to left, skipping our proxies. TRUSTED_PROXY_COUNT: that many proxies always
+# stand in front (use only when nothing else can reach the server).
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Login lockout (django-axes): after this many failed logins of one username from one address, that pair is
+# refused with 429 for the cool-off (web login, admin login and the API token endpoint alike).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.throttling.lockout_response"
+AXES_VERBOSE = False
+
+# Request rates per client address (django-ratelimit; atomic counters in the default cache), "N/period".
+# "login" counts every POST to the three login routes together, whatever the username: password spraying.
+RATE_LIMITS = {
+    "login": os.environ.get("RATE_LIMIT_LOGIN", "30/10m"),
+    "open311-post": os.environ.get("RATE_LIMIT_OPEN311_POST", "60/m"),
+}
+RATELIMIT_HASH_ALGORITHM = "hashlib.sha256"
+
+# API tokens (django-rest-knox): stored hashed, one per device, expire, revocable one by one or all at once.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": 20,
+}
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -175,16 +229,24 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+API_JSON_MAX_BYTES = int(os.environ.get("API_JSON_MAX_BYTES", 2 * 1024 * 1024))  # a JSON body over this: 413
+API_JSON_MAX_DEPTH = 64  # lists and objects nested deeper than this: 400
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first so an anonymous API caller gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies bounded in size (413) and nesting (400); see apps.gbcp.api.parsers.
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.gbcp.api.parsers.BoundedJSONParser",
+        "apps.gbcp.api.parsers.BoundedFormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "apps.gbcp.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -198,6 +260,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the refusals it can answer, in the error format (apps.gbcp.api.schema). Enums stay
+    # inline: named enum components collide across apps ("status", "level", "source" mean different sets).
+    "POSTPROCESSING_HOOKS": ["apps.gbcp.api.schema.document_errors"],
+    # Swagger UI and ReDoc from our own static files (drf-spectacular-sidecar): no CDN, and the CSP holds.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- maps -----------------------------------------------------------------
@@ -231,9 +300,53 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-if not DEMO_MODE:
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+# --- deployment posture ------------------------------------------------------
+# Off by default in the embedded demo (plain HTTP on a laptop); on in production unless the environment says
+# otherwise, so that `check --deploy` is clean with CITYENFORCE_DEMO=0.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEMO_MODE)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEMO_MODE)
+# Behind a load balancer that terminates TLS every request arrives as plain HTTP: there the redirect loops forever
+# unless DJANGO_SECURE_PROXY_SSL_HEADER (below) names the header the balancer sets, or DJANGO_SECURE_SSL_REDIRECT=0
+# leaves redirecting to the balancer. accounts.W001 (apps/accounts/checks.py) warns of the combination.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEMO_MODE)
+SECURE_REDIRECT_EXEMPT = [r"^api/health/$"]  # the load balancer probes over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEMO_MODE else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEMO_MODE)
+# Preloading is a promise to the browser vendors that is hard to take back (every subdomain, for months): opt in
+# with DJANGO_SECURE_HSTS_PRELOAD=1. Not opting in is a decision, so check --deploy does not warn of it (W021).
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS += ["security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Only behind a proxy that sets this header itself (e.g. "X-Forwarded-Proto"); otherwise any client could claim HTTPS.
+if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_"), "https")
+if not REDIS_URL:
+    # The embedded default runs in one process, where the local-memory cache is shared by every request and
+    # its add/incr are atomic under a lock; with REDIS_URL the counters live in Redis (SET NX, INCR).
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+else:
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]  # Django's own Redis backend: add is SET NX, incr is INCR
+
+# Content-Security-Policy (django-csp): only our own scripts and styles, or inline ones carrying the request's
+# nonce ({{ CSP_NONCE }}); map tiles from the configured tile server.
+_tiles = urlsplit(MAP_TILES_URL)
+_TILES_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}" if _tiles.netloc else None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "blob:"] + ([_TILES_ORIGIN] if _TILES_ORIGIN else []),
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],  # CSP3: 'self' covers the page's own ws:/wss: origin (the real-time socket)
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- dispatch task centre ----------------------------------------------------
 DISPATCH_DEDUP_DEFAULTS = {"radius_m": 150, "window_hours": 72, "merge_threshold": 0.72, "suggest_threshold": 0.45}
@@ -242,7 +355,11 @@ DISPATCH_YELLOW_FRACTION = 0.8
 DISPATCH_OUTBOX_MAX_ATTEMPTS = 8
 DISPATCH_OUTBOX_BACKOFF_SECONDS = 30
 DISPATCH_OUTBOX_TIMEOUT = 10
+# Idempotency keys of intake (Open311, portal, mobile API) are kept this long, then pruned by the beat.
+DISPATCH_INTAKE_KEY_TTL_HOURS = int(os.environ.get("DISPATCH_INTAKE_KEY_TTL_HOURS", "24"))
 HOTLINE_MAX_SKEW_SECONDS = 300  # a signed request older than this is a replay
+HOTLINE_MAX_FUTURE_SKEW_SECONDS = 60  # a timestamp further ahead than this is refused (a future-dated capture)
+HOTLINE_MAX_BODY_BYTES = 1024 * 1024  # 413 above this, checked before the body is read
 CLASSIFIER_CONFIDENCE_THRESHOLD = float(os.environ.get("CLASSIFIER_CONFIDENCE_THRESHOLD", "0.5"))
 CLASSIFIER_MODEL_PATH = Path(os.environ.get("CLASSIFIER_MODEL_PATH", VAR_DIR / "models" / "task_classifier.joblib"))
 CITIZEN_REPORTS_PER_HOUR = int(os.environ.get("CITIZEN_REPORTS_PER_HOUR", "10"))
@@ -252,6 +369,7 @@ DEMO_HOTLINE_SECRET = os.environ.get("DEMO_HOTLINE_SECRET", "demo-hotline-secret
 CELERY_BEAT_SCHEDULE = {
     "dispatch-sweep-deadlines": {"task": "apps.dispatch.tasks.sweep_deadlines", "schedule": 300.0},
     "dispatch-outbox-flush": {"task": "apps.dispatch.tasks.outbox_flush", "schedule": 60.0},
+    "dispatch-prune-intake-keys": {"task": "apps.dispatch.tasks.prune_intake_keys", "schedule": 3600.0},
     "dispatch-retrain-classifier": {"task": "apps.dispatch.tasks.retrain_classifier", "schedule": 7 * 24 * 3600.0},
 }
 
@@ -273,6 +391,10 @@ DEVICE_MAP_THROTTLE_S = float(os.environ.get("DEVICE_MAP_THROTTLE_S", "1.0"))
 DEMO_DEVICE_TOKEN = os.environ.get("DEMO_DEVICE_TOKEN", "demo-device-token")
 MQTT_URL = os.environ.get("MQTT_URL", "")
 MQTT_TOPIC_PREFIX = os.environ.get("MQTT_TOPIC_PREFIX", "cityenforce/devices")
+# A stable client id and a persistent session: QoS 1 readings published while the ingester is down are kept by the
+# broker for this long and delivered when it returns (one id per ingester process; two with one id displace each other).
+MQTT_CLIENT_ID = os.environ.get("MQTT_CLIENT_ID", "cityenforce-ingest")
+MQTT_SESSION_EXPIRY_S = int(os.environ.get("MQTT_SESSION_EXPIRY_S", str(7 * 24 * 3600)))
 DEVICE_BEAT_SCHEDULE = {
     "devices-offline-sweep": {"task": "apps.devices.tasks.offline_sweep", "schedule": 60.0},
     "devices-alarm-task-retry": {"task": "apps.devices.tasks.alarm_task_retry", "schedule": 300.0},
@@ -288,9 +410,11 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(200 * 1024 * 1
 CELERY_BEAT_SCHEDULE["evidence-verify"] = {"task": "apps.evidence.tasks.verify_evidence_log", "schedule": 24 * 3600.0}
 
 # --- cases (执法办案) -------------------------------------------------------------
-# The payment provider and the secret its notices are signed with (the local provider derives
-# one from SECRET_KEY when unset; set a real one in production).
-CASES_PAYMENT_PROVIDER = os.environ.get("CASES_PAYMENT_PROVIDER", "apps.cases.payment_provider.LocalPaymentProvider")
+# The payment provider and the secret its notices are signed with. The local provider is a simulated
+# cashier (pays without money): demo mode only, and the default only there. Production must name a
+# real gateway and set the secret (>= 32 characters); apps/cases/checks.py refuses to start otherwise.
+# Unset in demo mode, the secret is a random one kept in VAR_DIR (never derived from SECRET_KEY).
+CASES_PAYMENT_PROVIDER = os.environ.get("CASES_PAYMENT_PROVIDER", "apps.cases.payment_provider.LocalPaymentProvider" if DEMO_MODE else "")
 CASES_PAYMENT_SECRET = os.environ.get("CASES_PAYMENT_SECRET", "")
 CASES_PUBLIC_BASE_URL = os.environ.get("CASES_PUBLIC_BASE_URL", "http://127.0.0.1:8000")  # where the QR codes on documents lead
 CELERY_BEAT_SCHEDULE["cases-sweep-deadlines"] = {"task": "apps.cases.tasks.sweep_case_deadlines", "schedule": 3600.0}

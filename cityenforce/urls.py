@@ -3,9 +3,12 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static as static_url
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.accounts.throttling import rate_limit
 from apps.gbcp import views as gbcp_views
 from apps.realtime import views as realtime_views
 from cityenforce import views as project_views
@@ -24,11 +27,14 @@ api_patterns = [
     path("cases/", include("apps.cases.api.urls")),
     path("inspection/", include("apps.inspection.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file: no inline script under the CSP.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api_docs.html"), name="api-docs"),
 ]
 
 urlpatterns = [
     path("", project_views.home, name="home"),
+    # Browsers ask for /favicon.ico on every page that names no icon (the admin, the API docs).
+    path("favicon.ico", RedirectView.as_view(url=static_url("cityenforce/favicon.svg"), permanent=True)),
     path("map/", gbcp_views.one_map, name="one-map"),
     path("places/<int:pk>/", gbcp_views.place_detail, name="place-detail"),
     path("messages/", realtime_views.message_centre, name="message-centre"),
@@ -39,9 +45,11 @@ urlpatterns = [
     path("evidence/", include("apps.evidence.urls")),
     path("cases/", include("apps.cases.urls")),
     path("inspection/", include("apps.inspection.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    # Both logins: POSTs per client address are rate limited here; failures lock out through django-axes.
+    path("accounts/login/", rate_limit("login")(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", rate_limit("login")(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
     path("open311/v2/", include("apps.dispatch.open311_urls")),
@@ -49,5 +57,6 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "cityenforce.errors.bad_request"
 handler404 = "cityenforce.errors.page_not_found"
 handler500 = "cityenforce.errors.server_error"

@@ -1,8 +1,12 @@
-"""Every write of users and memberships."""
+"""Every write of users and memberships, API tokens, and the demo accounts' retirement."""
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from knox.models import AuthToken
 
-from apps.accounts.models import Membership, Role, User
+from apps.accounts.models import STAFF_ROLES, Membership, Role, User
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 
@@ -24,6 +28,9 @@ def user_ensure(*, user, username, password=None, display_name="", phone="", is_
 def membership_grant(*, user, member: User, organization, role: str) -> Membership:
     if role not in Role.values:
         raise ApplicationError(_("Unknown role: %(role)s") % {"role": role}, code="unknown_role")
+    if role not in STAFF_ROLES:
+        # Merchants are tied to their business (User.entity); citizens need no organisation at all.
+        raise ApplicationError(_("Only staff serve in an organisation: %(role)s") % {"role": role}, code="not_a_staff_role")
     with acting_as(user):
         membership, created = Membership.objects.get_or_create(user=member, organization=organization, role=role)
         if not membership.is_active:
@@ -42,3 +49,59 @@ def membership_revoke(*, user, membership: Membership) -> Membership:
         membership.is_active = False
         membership.save(update_fields=["is_active"])
     return membership
+
+
+
+# --- API tokens (django-rest-knox: stored as a digest, each with its own expiry) -------------------------
+
+@transaction.atomic
+def api_token_issue(*, user: User):
+    """A new token for ``user`` (one per device); returns (token row, the secret shown this once).
+
+    At most REST_KNOX["TOKEN_LIMIT_PER_USER"] unexpired tokens: at the cap the oldest goes, so that signing in
+    on a new phone works and the phone signed in longest ago must sign in again.
+    """
+    limit = settings.REST_KNOX.get("TOKEN_LIMIT_PER_USER")
+    if limit:
+        # One issue per user at a time: parallel sign-ins cannot each see room for one more.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        live = AuthToken.objects.filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()), user=user).order_by("-created", "-pk")
+        surplus = list(live.values_list("pk", flat=True)[max(0, limit - 1):])
+        if surplus:
+            AuthToken.objects.filter(pk__in=surplus).delete()
+    return AuthToken.objects.create(user=user, expiry=settings.REST_KNOX["TOKEN_TTL"])
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token: AuthToken) -> None:
+    """Revoke one token of ``user`` (the one the caller signed this request with)."""
+    if token.user_id != user.pk:
+        raise ApplicationError(_("Not found."), code="not_found", status_code=404)
+    token.delete()
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every token of ``user``: each device must sign in again."""
+    count, _detail = AuthToken.objects.filter(user=user).delete()
+    return count
+
+
+# --- demo accounts outside demo mode ---------------------------------------------------------------------
+
+@transaction.atomic
+def demo_accounts_disable(*, user, usernames, public_passwords) -> list[str]:
+    """Make the seeded demo accounts unusable where they still have a published demo password.
+
+    Their password is printed by seed_demo and written in the README, so outside demo mode they must not sign
+    in. An operator who gave such an account a password of their own keeps it. Their API tokens go too.
+    """
+    disabled = []
+    with acting_as(user):
+        for account in User.objects.filter(username__in=list(usernames)).order_by("username"):
+            if account.has_usable_password() and any(account.check_password(p) for p in public_passwords if p):
+                account.set_unusable_password()
+                account.save(update_fields=["password"])
+                AuthToken.objects.filter(user=account).delete()
+                disabled.append(account.username)
+    return disabled

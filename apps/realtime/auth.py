@@ -1,18 +1,20 @@
-"""WebSocket authentication by DRF token (``?token=``) for the mobile client; sessions come first."""
+"""WebSocket authentication by API token (``?token=``) for the mobile client; sessions come first."""
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
+from knox.auth import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
 
 @database_sync_to_async
 def _user_for_token(key):
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
+    # The API's own token check (knox): an expired or revoked token, or an inactive user, opens no socket.
+    try:
+        user, _token = TokenAuthentication().authenticate_credentials(key.encode())
+    except AuthenticationFailed:
         return None
-    return token.user
+    return user
 
 
 class TokenAuthMiddleware(BaseMiddleware):

@@ -132,14 +132,13 @@ async def test_region_events_reach_the_district_and_not_another_district():
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_the_mobile_client_connects_with_a_token_and_marks_read():
-    from rest_framework.authtoken.models import Token
-
+    from apps.accounts.services import api_token_issue
     from apps.realtime.events import publish
 
     user = await sync_to_async(make_user)("ws_mobile", "110102", "西城区")
-    token = await sync_to_async(Token.objects.create)(user=user)
+    _row, token = await sync_to_async(api_token_issue)(user=user)
     notifications = await sync_to_async(lambda: publish(event="x", payload={}, users=[user]))()
-    communicator, connected = await connect(token=token.key)
+    communicator, connected = await connect(token=token)
     assert connected
     await communicator.receive_json_from()
     await communicator.send_json_to({"action": "mark_read", "id": notifications[0].pk})

@@ -1,11 +1,16 @@
-"""Accounts API: who am I, and a token for the mobile client."""
+"""Accounts API: who am I, and tokens for the mobile client (issued, expiring, revocable)."""
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
-from rest_framework.authtoken.views import ObtainAuthToken
+from knox.models import AuthToken
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts import services
 from apps.accounts.jurisdiction import jurisdiction_prefixes
+from apps.accounts.throttling import lockout_response, rate_limit
 
 
 class MeSerializer(serializers.Serializer):
@@ -35,5 +40,55 @@ class MeView(APIView):
         )
 
 
-class TokenView(ObtainAuthToken):
-    """POST username and password, get the token for ``Authorization: Token …``."""
+class CredentialsSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="send as `Authorization: Token <token>`; shown only this once")
+    expiry = serializers.DateTimeField(allow_null=True)
+
+
+class TokenView(APIView):
+    """POST username and password, get a new token for ``Authorization: Token …`` (one per device).
+
+    Rate limited per client address and locked out per username and address after repeated failures (429).
+    """
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=CredentialsSerializer, responses={200: TokenSerializer})
+    @rate_limit("login")
+    def post(self, request):
+        serializer = CredentialsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # The Django request, so that django-axes counts the failure and flags a lockout on it.
+        user = authenticate(request=request._request, **serializer.validated_data)
+        if user is None:
+            if getattr(request._request, "axes_locked_out", False):
+                return lockout_response(request._request)
+            raise serializers.ValidationError({"non_field_errors": [_("Unable to log in with the given user name and password.")]})
+        row, token = services.api_token_issue(user=user)
+        return Response(TokenSerializer({"token": token, "expiry": row.expiry}).data)
+
+
+class TokenRevokeView(APIView):
+    """Revoke the token this request is signed with (sign out of this device)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        if not isinstance(request.auth, AuthToken):
+            raise serializers.ValidationError({"non_field_errors": [_("This request is not signed with an API token.")]})
+        services.api_token_revoke(user=request.user, token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenRevokeAllView(APIView):
+    """Revoke every API token of the caller (sign out of every device)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        services.api_tokens_revoke_all(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
