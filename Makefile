@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DEMO_PASSWORD ?= cityenforce-demo
 
-.PHONY: run test deps venv messages migrate seed serve bench clean
+.PHONY: run test e2e deps venv messages migrate seed serve bench clean
 
 deps: $(VENV)/.installed messages
 
@@ -35,6 +35,10 @@ run: seed serve
 
 test: deps
 	$(PY) -m pytest
+
+# Headless Chromium walks each persona's pages on a fresh small demo city (installs chromium and playwright).
+e2e: deps
+	./bin/e2e
 
 bench: deps
 	$(PY) bench/run.py
