@@ -10,13 +10,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.jurisdiction import covers_code, staff_organizations
-from apps.accounts.models import Role, User
+from apps.cases.selectors import cause_get
+from apps.cases.services import case_open
+from apps.dispatch.models import Source
+from apps.dispatch.services import task_intake
+from apps.evidence.services import evidence_record_many
+from apps.accounts.models import Membership, Role, User
 from apps.gbcp import citycode
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.models import Category, Entity, Grid, Place
+from apps.gbcp.selectors import place_get_by_city_code_for_user, place_get_for_user, place_list_for_user
 from apps.gbcp.validators import USCC_CHARSET, is_valid_uscc
 from apps.inspection import drawing
+from apps.ledger.selectors import key_point_interval_days, licences_for_place
 from apps.inspection.models import (
     Assignment,
     Checklist,
@@ -39,7 +46,7 @@ NEAREST_PLACE_MAX_M = 150
 USCC_IN_TEXT = re.compile("[%s]{18}" % USCC_CHARSET)
 
 
-# --- hooks of other apps (optional until they are merged) ----------------------------
+# --- what inspection needs of other apps (their selectors and services) -------------------
 
 def place_risk_weight(place) -> float:
     """Weight of a place in the draw and divisor of its inspection interval; 1.0 until the credit app rates risk."""
@@ -47,32 +54,19 @@ def place_risk_weight(place) -> float:
 
 
 def _key_point_intervals(place_ids) -> dict:
-    try:
-        from apps.ledger.selectors import key_point_interval_days
-    except ImportError:
-        return {}
     return key_point_interval_days(place_ids=list(place_ids)) or {}
 
 
 def _ledger_uscc(place) -> str:
     """The operator's USCC as the ledger knows it: its licences first, else the place's operator."""
-    try:
-        from apps.ledger.selectors import licences_for_place
-    except ImportError:
-        licences_for_place = None
-    if licences_for_place is not None:
-        for licence in licences_for_place(place=place):
-            code = getattr(getattr(licence, "holder", None), "uscc", "")
-            if code:
-                return code
+    for licence in licences_for_place(place=place):
+        code = getattr(getattr(licence, "holder", None), "uscc", "")
+        if code:
+            return code
     return place.operator.uscc if place.operator_id else ""
 
 
 def _evidence_record_many(*, user, files, subject, region_code, captured_at, point, note):
-    try:
-        from apps.evidence.services import evidence_record_many
-    except ImportError as exc:
-        raise ApplicationError(_("Evidence storage is not available."), code="evidence_unavailable") from exc
     return evidence_record_many(user=user, files=files, subject=subject, region_code=region_code, captured_at=captured_at,
                                 point=point, device="mobile", note=note)
 
@@ -207,8 +201,6 @@ def place_interval_days(plan: PatrolPlan, places) -> dict:
 
 
 def _squad_members(org_ids):
-    from apps.accounts.models import Membership
-
     members = {}
     for m in Membership.objects.filter(organization_id__in=org_ids, role=Role.OFFICER, is_active=True).order_by("user_id"):
         members.setdefault(m.organization_id, []).append(m.user_id)
@@ -418,7 +410,6 @@ def _haversine_m(a, b) -> float:
 
 def place_identify(*, user, city_code=None, qr_photo=None, ledger_id=None, point=None) -> PlaceMatch:
     """The place of an inspection: by city code, QR label photo, ledger (place) id, or the nearest place to a point."""
-    from apps.gbcp.selectors import place_get_by_city_code_for_user, place_get_for_user, place_list_for_user
 
     if city_code:
         code = citycode.extract(city_code)
@@ -547,8 +538,6 @@ def _require_finding_access(user, finding):
 @transaction.atomic
 def finding_to_task(*, user, finding: Finding) -> Finding:
     """Hand a finding to the task centre as a patrol report in the item's category; once."""
-    from apps.dispatch.models import Source
-    from apps.dispatch.services import task_intake
 
     finding = _finding_locked(finding)
     _require_finding_access(user, finding)
@@ -569,11 +558,6 @@ def finding_to_task(*, user, finding: Finding) -> Finding:
 @transaction.atomic
 def finding_to_case(*, user, finding: Finding) -> Finding:
     """Open an enforcement case with the item's cause code; once."""
-    try:
-        from apps.cases.selectors import cause_get
-        from apps.cases.services import case_open
-    except ImportError as exc:
-        raise ApplicationError(_("Case handling is not available."), code="cases_unavailable") from exc
     finding = _finding_locked(finding)
     _require_finding_access(user, finding)
     if not finding.item.cause_code:
