@@ -14,10 +14,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.devices import payloads, selectors, services
+from apps.devices.events import sensor_payload
 from apps.devices.api.serializers import AlarmClearSerializer, AlarmSerializer, DeviceSerializer
 from apps.gbcp.api import parsers
 from apps.gbcp.api.errors import error_body
-from apps.gbcp.api.geojson import GeoJSONPagination, feature
+from apps.gbcp.api.geojson import FeatureListSerializer, GeoJSONPagination, feature
 from apps.gbcp.api.params import parse_bbox, parse_id_param, parse_time_range
 from apps.gbcp.api.parsers import BoundedFormParser, BoundedJSONParser
 from apps.gbcp.errors import ApplicationError
@@ -240,10 +241,7 @@ class UnitGeoJSONView(generics.ListAPIView):
         return selectors.unit_list_for_user(user=self.request.user, bbox=parse_bbox(params.get("bbox")), kinds=params.getlist("kind") or None)
 
     def get_serializer(self, *args, **kwargs):
-        from apps.devices.events import sensor_payload
-        from apps.gbcp.api.views import _FeatureListSerializer
-
-        return _FeatureListSerializer(*args, to_feature=lambda s: feature(s.point, sensor_payload(s.device, s), id=s.device_id), **kwargs)
+        return FeatureListSerializer(*args, to_feature=lambda s: feature(s.point, sensor_payload(s.device, s), id=s.device_id), **kwargs)
 
 
 class AlarmListView(generics.ListAPIView):

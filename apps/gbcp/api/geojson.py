@@ -45,3 +45,17 @@ def feature(geometry, properties, tolerance=0.0, id=None):
         "geometry": json.loads(geometry.geojson) if geometry is not None else None,
         "properties": properties,
     }
+
+
+class FeatureListSerializer:
+    """Adapts a function from an object to a GeoJSON feature to the serializer interface the generic views expect.
+
+    Map layers of every app use it with ``GeoJSONPagination``, so a layer is a list view plus one function.
+    """
+
+    def __init__(self, instance, many=False, to_feature=None, **kwargs):
+        self.instance, self.many, self.to_feature = instance, many, to_feature
+
+    @property
+    def data(self):
+        return [self.to_feature(obj) for obj in self.instance] if self.many else self.to_feature(self.instance)

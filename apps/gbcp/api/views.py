@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.gbcp import citycode, selectors
-from apps.gbcp.api.geojson import GeoJSONPagination, feature, simplify_tolerance
+from apps.gbcp.api.geojson import FeatureListSerializer, GeoJSONPagination, feature, simplify_tolerance
 from apps.gbcp.api.params import parse_bbox, parse_lat_lon
 from apps.gbcp.api.parsers import BoundedFormParser, BoundedJSONParser
 from apps.gbcp.api.serializers import (
@@ -90,7 +90,7 @@ class PlaceGeoJSONView(generics.ListAPIView):
         ).select_related(None).only("id", "name", "kind", "point", "city_code", "address")
 
     def get_serializer(self, *args, **kwargs):
-        return _FeatureListSerializer(*args, to_feature=lambda p: feature(p.point, {"name": p.name, "kind": p.kind, "city_code": p.city_code, "address": p.address}, id=p.pk), **kwargs)
+        return FeatureListSerializer(*args, to_feature=lambda p: feature(p.point, {"name": p.name, "kind": p.kind, "city_code": p.city_code, "address": p.address}, id=p.pk), **kwargs)
 
 
 class RegionGeoJSONView(generics.ListAPIView):
@@ -111,7 +111,7 @@ class RegionGeoJSONView(generics.ListAPIView):
 
     def get_serializer(self, *args, **kwargs):
         tolerance = simplify_tolerance(self.request.query_params.get("zoom"))
-        return _FeatureListSerializer(
+        return FeatureListSerializer(
             *args,
             to_feature=lambda r: feature(
                 r.boundary,
@@ -136,7 +136,7 @@ class GridGeoJSONView(generics.ListAPIView):
 
     def get_serializer(self, *args, **kwargs):
         tolerance = simplify_tolerance(self.request.query_params.get("zoom"))
-        return _FeatureListSerializer(
+        return FeatureListSerializer(
             *args,
             to_feature=lambda g: feature(
                 g.boundary,
@@ -146,17 +146,6 @@ class GridGeoJSONView(generics.ListAPIView):
             ),
             **kwargs,
         )
-
-
-class _FeatureListSerializer:
-    """Adapts a plain function to the serializer interface the generic views expect."""
-
-    def __init__(self, instance, many=False, to_feature=None, **kwargs):
-        self.instance, self.many, self.to_feature = instance, many, to_feature
-
-    @property
-    def data(self):
-        return [self.to_feature(obj) for obj in self.instance] if self.many else self.to_feature(self.instance)
 
 
 class EntityListView(generics.ListAPIView):
