@@ -62,14 +62,34 @@ class Partner(models.Model):
         return secrets.token_urlsafe(32)
 
 
+def default_dedup_radius_m():
+    return settings.DISPATCH_DEDUP_DEFAULTS["radius_m"]
+
+
+def default_dedup_window_hours():
+    return settings.DISPATCH_DEDUP_DEFAULTS["window_hours"]
+
+
+def default_merge_threshold():
+    return settings.DISPATCH_DEDUP_DEFAULTS["merge_threshold"]
+
+
+def default_suggest_threshold():
+    return settings.DISPATCH_DEDUP_DEFAULTS["suggest_threshold"]
+
+
 class CategoryRule(models.Model):
-    """Dedup radius, time window and thresholds of a category (defaults in settings)."""
+    """Dedup radius, time window and thresholds of a category.
+
+    A new rule starts from ``settings.DISPATCH_DEDUP_DEFAULTS``, the values a category without a rule uses,
+    so adding a rule in the admin changes nothing until someone edits it.
+    """
 
     category = models.OneToOneField("gbcp.Category", verbose_name=_("category"), on_delete=models.CASCADE, related_name="dispatch_rule")
-    dedup_radius_m = models.PositiveIntegerField(_("dedup radius (m)"), default=100)
-    dedup_window_hours = models.PositiveIntegerField(_("dedup window (hours)"), default=72)
-    merge_threshold = models.FloatField(_("merge above"), default=0.75)
-    suggest_threshold = models.FloatField(_("suggest above"), default=0.45)
+    dedup_radius_m = models.PositiveIntegerField(_("dedup radius (m)"), default=default_dedup_radius_m)
+    dedup_window_hours = models.PositiveIntegerField(_("dedup window (hours)"), default=default_dedup_window_hours)
+    merge_threshold = models.FloatField(_("merge above"), default=default_merge_threshold)
+    suggest_threshold = models.FloatField(_("suggest above"), default=default_suggest_threshold)
     history = HistoricalRecords()
 
     class Meta:
