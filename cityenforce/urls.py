@@ -9,6 +9,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.accounts.throttling import rate_limit
+from apps.accounts.decorators import staff_required
 from apps.gbcp import views as gbcp_views
 from apps.realtime import views as realtime_views
 from cityenforce import views as project_views
@@ -35,8 +36,8 @@ urlpatterns = [
     path("", project_views.home, name="home"),
     # Browsers ask for /favicon.ico on every page that names no icon (the admin, the API docs).
     path("favicon.ico", RedirectView.as_view(url=static_url("cityenforce/favicon.svg"), permanent=True)),
-    path("map/", gbcp_views.one_map, name="one-map"),
-    path("places/<int:pk>/", gbcp_views.place_detail, name="place-detail"),
+    path("map/", staff_required(gbcp_views.one_map), name="one-map"),
+    path("places/<int:pk>/", staff_required(gbcp_views.place_detail), name="place-detail"),
     path("messages/", realtime_views.message_centre, name="message-centre"),
     path("dispatch/", include("apps.dispatch.urls")),
     path("report/", include("apps.portal.urls")),
