@@ -87,19 +87,23 @@ def parse_error_for(exc):
     return exceptions.ParseError(_("The body is not valid JSON."))
 
 
+def _read_body(stream, parser_context, limit: int) -> bytes:
+    """The body, refused with 413 by its declared length before reading, or once more than ``limit`` bytes arrive."""
+    request = (parser_context or {}).get("request")
+    declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise RequestTooLarge()
+    try:
+        return read_limited(stream, limit)
+    except JSONTooLarge:
+        raise RequestTooLarge() from None
+
+
 class BoundedJSONParser(parsers.JSONParser):
     """DRF's JSON parser with a size limit (413) and a nesting limit (400), both in the project's error format."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = max_bytes()
-        request = (parser_context or {}).get("request")
-        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise RequestTooLarge()
-        try:
-            raw = read_limited(stream, limit)
-        except JSONTooLarge:
-            raise RequestTooLarge() from None
+        raw = _read_body(stream, parser_context, max_bytes())
         if not raw.strip():
             raise exceptions.ParseError(_("The body is empty; send a JSON value."))
         try:
@@ -114,13 +118,5 @@ class BoundedFormParser(parsers.FormParser):
     def parse(self, stream, media_type=None, parser_context=None):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None:
-            request = (parser_context or {}).get("request")
-            declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-            if declared and declared.isdigit() and int(declared) > limit:
-                raise RequestTooLarge()
-            try:
-                raw = read_limited(stream, limit)
-            except JSONTooLarge:
-                raise RequestTooLarge() from None
-            stream = io.BytesIO(raw)
+            stream = io.BytesIO(_read_body(stream, parser_context, limit))
         return super().parse(stream, media_type, parser_context)
