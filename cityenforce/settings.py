@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.gbcp",
     "apps.accounts",
     "apps.realtime",
+    "apps.workflow",
     "apps.devices",
     "apps.dispatch",
     "apps.portal",

@@ -6,14 +6,14 @@ code, a street squad its street's, the city bureau everything under the
 city's prefix. Superusers see everything; users without staff roles see
 nothing through staff selectors.
 """
-from functools import reduce
-from operator import or_
+from apps.accounts.models import STAFF_ROLES, Membership, User
+from apps.gbcp.jurisdiction import EVERYTHING, covers_code, prefixes_of, scope_filter, scope_queryset
 
-from django.db.models import Q
-
-from apps.accounts.models import STAFF_ROLES, User
-
-EVERYTHING = None
+# The region-code arithmetic lives on the ground floor (apps.gbcp.jurisdiction); apps import it from here.
+__all__ = [
+    "EVERYTHING", "covers_code", "jurisdiction_prefixes", "scope_filter", "scope_queryset", "serves_in", "staff_members",
+    "staff_memberships", "staff_organization_ids", "staff_organizations", "users_covering",
+]
 
 
 def staff_memberships(user, roles=None) -> list:
@@ -57,31 +57,14 @@ def staff_members(*, organization_ids, roles=None):
 
 def jurisdiction_prefixes(user):
     """``None`` for everything, else the list of region-code prefixes (possibly empty)."""
-    if user is None or not user.is_authenticated:
-        return []
-    if user.is_superuser:
-        return EVERYTHING
-    prefixes = {membership.organization.region.scope for membership in staff_memberships(user)}
-    # A prefix inside another adds nothing.
-    return sorted(p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes))
+    return prefixes_of(user)
 
 
-def scope_filter(user, field: str) -> Q:
-    """A Q object limiting ``field`` (a region code path, e.g. ``region__code``) to the user's jurisdiction."""
-    prefixes = jurisdiction_prefixes(user)
-    if prefixes is EVERYTHING:
-        return Q()
-    if not prefixes:
-        return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in prefixes))
-
-
-def scope_queryset(queryset, user, field: str = "region__code"):
-    return queryset.filter(scope_filter(user, field))
-
-
-def covers_code(user, code: str) -> bool:
-    prefixes = jurisdiction_prefixes(user)
-    if prefixes is EVERYTHING:
-        return True
-    return any((code or "").startswith(p) for p in prefixes)
+def users_covering(code: str, *, roles) -> list:
+    """Active users holding one of ``roles`` as staff whose jurisdiction holds ``code``, each once, in id
+    order: who hears of a task or case by where it lies. One query."""
+    wanted = STAFF_ROLES & set(roles)
+    memberships = Membership.objects.filter(role__in=list(wanted), is_active=True, user__is_active=True).select_related(
+        "organization__region", "user")
+    found = {m.user_id: m.user for m in memberships if (code or "").startswith(m.organization.region.scope)}
+    return [found[pk] for pk in sorted(found)]

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.gbcp.jurisdiction import EVERYTHING, narrowest
 from apps.gbcp.masking import Clearance
 from apps.gbcp.validators import validate_phone
 
@@ -62,6 +63,15 @@ class User(AbstractUser):
             cached = list(self.memberships.filter(is_active=True).select_related("organization__region"))
             self._membership_cache = cached
         return cached
+
+    def jurisdiction_prefixes(self):
+        """The region-code prefixes this user's staff memberships cover; ``None`` (everything) for superusers.
+
+        The contract ``apps.gbcp.jurisdiction`` scopes by; apps ask through ``apps.accounts.jurisdiction``.
+        """
+        if self.is_superuser:
+            return EVERYTHING
+        return narrowest(m.organization.region.scope for m in self._memberships() if m.role in STAFF_ROLES)
 
     def roles(self) -> set[str]:
         """Staff roles come from memberships; a merchant is a user tied to a business (``entity``);

@@ -1,7 +1,7 @@
 """Reads of GBCP data that depend on who asks; outside the jurisdiction looks like not there."""
 from django.contrib.gis.geos import Polygon
 
-from apps.accounts.jurisdiction import covers_code, scope_queryset
+from apps.gbcp.jurisdiction import covers_code, scope_queryset
 from apps.gbcp.errors import NotFound
 from apps.gbcp.locate import Location, locate
 from apps.gbcp.models import Category, Entity, Grid, Place, Region
