@@ -24,3 +24,19 @@ def run_safely(func, *, event: str):
 def on_commit(func, *, event: str):
     """``transaction.on_commit`` for a side effect that must not raise (logged under ``event``)."""
     transaction.on_commit(lambda: run_safely(func, event=event))
+
+
+def enqueue(task_name: str, *args, event: str = "", **kwargs):
+    """Enqueue the Celery task registered as ``task_name`` after commit, without importing its module.
+
+    Services name the task (``"apps.devices.tasks.alarm_to_task"``) instead of importing ``tasks``,
+    which imports the services back. Eager mode (the embedded default, tests) runs it in the caller.
+    """
+    from celery import current_app  # the configured app; Celery itself is not a project module
+
+    def send():
+        if task_name not in current_app.tasks:  # outside a worker the apps' tasks modules load on first need
+            current_app.loader.import_default_modules()
+        current_app.tasks[task_name].delay(*args, **kwargs)
+
+    on_commit(send, event=event or f"celery:{task_name}")
