@@ -4,6 +4,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from apps.gbcp.api.params import carries_nul
 from cityenforce.errors import bad_request
 
 
@@ -17,13 +18,6 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-
-
-def carries_nul(request) -> bool:
-    """A NUL character in the path or a query parameter: PostgreSQL refuses it in any text (a 500 if it got that far)."""
-    if "\x00" in request.path:
-        return True
-    return any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists())
 
 
 class RefuseNulCharactersMiddleware:

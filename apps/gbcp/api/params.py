@@ -127,3 +127,10 @@ def parse_int_param(value, name, *, default=None, minimum=None, maximum=None):
 def parse_id_param(value, name):
     """A database id (a positive whole number that fits a 64-bit column), or None when absent."""
     return parse_int_param(value, name, minimum=1, maximum=2**63 - 1)
+
+
+def carries_nul(request) -> bool:
+    """A NUL character in the path or a query parameter: PostgreSQL refuses it in any text (a 500 if it got that far)."""
+    if "\x00" in request.path:
+        return True
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists())
