@@ -22,6 +22,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cityenforce.celery import app
+
 CHECK_TIMEOUT_S = 2.0
 # The endpoint is public and unthrottled: its answer is kept this long in this process (not in the cache it checks).
 RESULT_TTL_S = 3.0
@@ -95,8 +97,6 @@ def check_channel_layer():
 def check_broker():
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return  # jobs run in the caller: there is no broker to reach
-    from cityenforce.celery import app
-
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=CHECK_TIMEOUT_S)
 

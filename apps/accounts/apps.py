@@ -9,7 +9,7 @@ def _retire_demo_accounts(sender, using="default", **kwargs):
     # Every deployment runs migrate: outside demo mode that is where the demo accounts stop working.
     if settings.DEMO_MODE:
         return
-    from apps.accounts.demo import retire_demo_accounts
+    from apps.accounts.demo import retire_demo_accounts  # the demo imports models: not before the app registry is ready
 
     retired = retire_demo_accounts()
     if retired and kwargs.get("verbosity", 1):

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError, connections
 
+from apps.accounts.demo import PUBLISHED_DEMO_PASSWORD, demo_usernames
+from apps.accounts.models import User
+
 # What django-ratelimit understands, written in full: "30/10m", "60/m", "5/h". Its own parser reads only a prefix
 # ("30/10 min" would become 30 per 10 seconds), so a rate must match this from start to end.
 RATE = re.compile(r"(?P<count>\d+)/(?P<multi>\d*)(?P<period>[smhd])", re.IGNORECASE)
@@ -51,9 +54,6 @@ def demo_accounts_check(app_configs=None, databases=None, **kwargs):
     """
     if getattr(settings, "DEMO_MODE", False):
         return []
-    from apps.accounts.demo import PUBLISHED_DEMO_PASSWORD, demo_usernames
-    from apps.accounts.models import User
-
     passwords = [p for p in dict.fromkeys([PUBLISHED_DEMO_PASSWORD, getattr(settings, "DEMO_PASSWORD", "")]) if p]
     alias = (list(databases)[0] if databases else "default")
     try:

@@ -9,6 +9,6 @@ class GbcpConfig(AppConfig):
     verbose_name = _("GBCP shared model")
 
     def ready(self):
-        from apps.gbcp.images import configure_pillow
+        from apps.gbcp.images import configure_pillow  # once, at start-up, when settings are read
 
         configure_pillow()

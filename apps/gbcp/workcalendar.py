@@ -7,6 +7,7 @@ counted only inside the office hours of ``settings.WORKING_HOURS``.
 import datetime as dt
 from functools import lru_cache
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.utils import timezone
 
@@ -21,9 +22,9 @@ class Calendar:
 
     def __init__(self, overrides: dict[dt.date, bool] | None = None):
         if overrides is None:
-            from apps.gbcp.models import CalendarDay
-
-            overrides = {d.date: d.is_workday for d in CalendarDay.objects.all()}
+            # By name from the app registry: gbcp.models imports this module (units, deadline arithmetic).
+            calendar_days = django_apps.get_model("gbcp", "CalendarDay").objects.values_list("date", "is_workday")
+            overrides = dict(calendar_days)
         self.overrides = overrides
 
     def is_workday(self, day: dt.date) -> bool:

@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.gbcp.api.params import EARLIEST_YEAR, LATEST_YEAR, parse_lat_lon
 from apps.gbcp.masking import clearance_for, mask
 
 
@@ -33,8 +34,6 @@ class PointField(serializers.Field):
         return {"lat": round(value.y, 7), "lon": round(value.x, 7)}
 
     def to_internal_value(self, data):
-        from apps.gbcp.api.params import parse_lat_lon
-
         if not isinstance(data, dict):
             raise serializers.ValidationError("expected {\"lat\": .., \"lon\": ..}")
         return parse_lat_lon(data.get("lat"), data.get("lon"))
@@ -44,8 +43,6 @@ class BoundedDateField(serializers.DateField):
     """A date whose year lies in the range every date parameter of the API accepts (date arithmetic cannot overflow)."""
 
     def to_internal_value(self, value):
-        from apps.gbcp.api.params import EARLIEST_YEAR, LATEST_YEAR
-
         day = super().to_internal_value(value)
         if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
             raise serializers.ValidationError(_("Give a year between %(low)s and %(high)s.") % {"low": EARLIEST_YEAR, "high": LATEST_YEAR})
