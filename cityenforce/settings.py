@@ -402,6 +402,7 @@ DEVICE_BEAT_SCHEDULE = {
     "devices-prune": {"task": "apps.devices.tasks.prune_readings", "schedule": 24 * 3600.0},
 }
 CELERY_BEAT_SCHEDULE = {**CELERY_BEAT_SCHEDULE, **DEVICE_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE["gbcp-load-official-calendar"] = {"task": "apps.gbcp.tasks.load_official_calendar", "schedule": 7 * 24 * 3600.0}
 
 # --- evidence (存证固证) ---------------------------------------------------------
 # Ed25519 private key (PEM or base64 of the 32 raw bytes) that signs the evidence log's tree

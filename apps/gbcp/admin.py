@@ -5,7 +5,7 @@ from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.gbcp import services
-from apps.gbcp.models import CalendarDay, Category, CityCodeSequence, Entity, Grid, Organization, Person, Place, Region
+from apps.gbcp.models import CalendarDay, CalendarYear, Category, CityCodeSequence, Entity, Grid, Organization, Person, Place, Region
 
 
 class GeoHistoryAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
@@ -99,10 +99,36 @@ class PlaceAdmin(GeoHistoryAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "is_workday", "note"]
-    list_filter = ["is_workday"]
+    """A day edited here becomes "entered by hand" and survives the next load of the official schedule."""
+
+    list_display = ["date", "is_workday", "note", "source"]
+    list_filter = ["is_workday", "source"]
     search_fields = ["note"]
     date_hierarchy = "date"
+    readonly_fields = ["source"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["date", "source"] if obj is not None else ["source"]
+
+    def save_model(self, request, obj, form, change):
+        saved = services.calendar_day_set(user=request.user, date=obj.date, is_workday=obj.is_workday, note=obj.note)
+        obj.pk, obj.source = saved.pk, saved.source
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(SimpleHistoryAdmin):
+    """Mark a year provisional when its days are entered before the official notice; loads mark years published."""
+
+    list_display = ["year", "status", "source", "note"]
+    list_filter = ["status", "source"]
+    readonly_fields = ["source"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["year", "source"] if obj is not None else ["source"]
+
+    def save_model(self, request, obj, form, change):
+        saved = services.calendar_year_set(user=request.user, year=obj.year, status=obj.status, note=obj.note)
+        obj.pk, obj.source = saved.pk, saved.source
 
 
 @admin.register(CityCodeSequence)

@@ -242,12 +242,22 @@ class Place(models.Model):
         return f"{self.name} ({self.city_code})"
 
 
+class CalendarSource(models.TextChoices):
+    OFFICIAL = "official", _("official schedule (chinesecalendar package)")
+    MANUAL = "manual", _("entered by hand")
+
+
 class CalendarDay(models.Model):
-    """A day that differs from the Monday–Friday rule: a holiday or a make-up workday (调休)."""
+    """A day that differs from the Monday–Friday rule: a holiday or a make-up workday (调休).
+
+    Days loaded from the official schedule are ``official``; a day edited in the admin becomes ``manual``
+    and is never overwritten by the next load.
+    """
 
     date = models.DateField(_("date"), unique=True)
     is_workday = models.BooleanField(_("is a workday"))
     note = models.CharField(_("note"), max_length=64, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=CalendarSource.choices, default=CalendarSource.MANUAL)
     history = HistoricalRecords()
 
     class Meta:
@@ -257,6 +267,32 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {'workday' if self.is_workday else 'holiday'} {self.note}"
+
+
+class CalendarYear(models.Model):
+    """Whether a year's holiday schedule (国务院办公厅关于…年部分节假日安排的通知) is known.
+
+    A deadline reaching into a year that is not ``published`` is provisional: counted by the weekday rule
+    and whatever days were entered, and shown as uncertain.
+    """
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("published")
+        PROVISIONAL = "provisional", _("provisional (before the official notice)")
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROVISIONAL)
+    source = models.CharField(_("source"), max_length=16, choices=CalendarSource.choices, default=CalendarSource.MANUAL)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["year"]
+
+    def __str__(self):
+        return f"{self.year} {self.get_status_display()}"
 
 
 class CityCodeSequence(models.Model):

@@ -1,4 +1,7 @@
 """Every write of GBCP data: places, entities, persons, city codes, regions, calendar."""
+import datetime as dt
+
+import chinese_calendar
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,7 +11,7 @@ from apps.gbcp import citycode
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 from apps.gbcp.locate import locate
-from apps.gbcp.models import CalendarDay, Category, CityCodeSequence, Entity, Grid, Organization, Person, Place, Region
+from apps.gbcp.models import CalendarDay, CalendarSource, CalendarYear, Category, CityCodeSequence, Entity, Grid, Organization, Person, Place, Region
 
 
 def _full_clean(instance, exclude=None):
@@ -193,10 +196,70 @@ def category_upsert(*, user, code, name, kind, parent: Category | None = None, d
 
 
 @transaction.atomic
-def calendar_day_set(*, user, date, is_workday: bool, note="") -> CalendarDay:
+def calendar_day_set(*, user, date, is_workday: bool, note="", source=CalendarSource.MANUAL) -> CalendarDay:
+    """Enter or change one day; a day entered by hand is kept by later loads of the official schedule."""
     with acting_as(user):
-        day, created = CalendarDay.objects.get_or_create(date=date, defaults={"is_workday": is_workday, "note": note})
-        if not created and (day.is_workday, day.note) != (is_workday, note):
-            day.is_workday, day.note = is_workday, note
+        day, created = CalendarDay.objects.get_or_create(date=date, defaults={"is_workday": is_workday, "note": note, "source": source})
+        if not created and (day.is_workday, day.note, day.source) != (is_workday, note, source):
+            day.is_workday, day.note, day.source = is_workday, note, source
             day.save()
     return day
+
+
+def _official_schedule():
+    """{year: {date: (is_workday, note)}} of the days the package's schedules set apart from the weekday rule."""
+    names = {holiday.value: holiday.chinese for holiday in chinese_calendar.Holiday}
+    years = {}
+    for day, name in chinese_calendar.holidays.items():
+        if day.weekday() < 5:  # a holiday on a weekend changes nothing
+            years.setdefault(day.year, {})[day] = (False, names.get(name, name))
+    for day, name in chinese_calendar.workdays.items():
+        if day.weekday() >= 5:  # a make-up workday (调休上班) on a weekend
+            years.setdefault(day.year, {})[day] = (True, f"{names.get(name, name)}调休上班")
+    first, last = min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year
+    return {year: years.get(year, {}) for year in range(first, last + 1)}
+
+
+def calendar_load_official(*, user, progress=None) -> dict:
+    """Load every year the ``chinesecalendar`` package covers and mark those years published.
+
+    Days entered by hand (``manual``) are kept; official days that the package no longer lists (a
+    corrected schedule) are removed. Idempotent: a second load changes nothing.
+    """
+    counts = {"years": 0, "created": 0, "changed": 0, "removed": 0, "kept_manual": 0}
+    for year, days in sorted(_official_schedule().items()):
+        with transaction.atomic(), acting_as(user):
+            existing = {d.date: d for d in CalendarDay.objects.filter(date__year=year)}
+            for date, (is_workday, note) in sorted(days.items()):
+                day = existing.get(date)
+                if day is not None and day.source == CalendarSource.MANUAL:
+                    counts["kept_manual"] += 1
+                    continue
+                if day is None:
+                    CalendarDay.objects.create(date=date, is_workday=is_workday, note=note, source=CalendarSource.OFFICIAL)
+                    counts["created"] += 1
+                elif (day.is_workday, day.note) != (is_workday, note):
+                    day.is_workday, day.note = is_workday, note
+                    day.save()
+                    counts["changed"] += 1
+            for date, day in existing.items():
+                if date not in days and day.source == CalendarSource.OFFICIAL:
+                    day.delete()
+                    counts["removed"] += 1
+            calendar_year_set(user=user, year=year, status=CalendarYear.Status.PUBLISHED, source=CalendarSource.OFFICIAL,
+                              note="chinesecalendar " + getattr(chinese_calendar, "__version__", ""))
+        counts["years"] += 1
+        if progress:
+            progress(year, len(days))
+    return counts
+
+
+@transaction.atomic
+def calendar_year_set(*, user, year: int, status: str, source=CalendarSource.MANUAL, note="") -> CalendarYear:
+    """Say whether a year's schedule is published (the official load marks each year it covers)."""
+    with acting_as(user):
+        entry, created = CalendarYear.objects.get_or_create(year=year, defaults={"status": status, "source": source, "note": note})
+        if not created and (entry.status, entry.source, entry.note) != (status, source, note):
+            entry.status, entry.source, entry.note = status, source, note
+            entry.save()
+    return entry

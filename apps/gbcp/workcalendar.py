@@ -3,6 +3,10 @@
 Weekends are rest days unless the calendar says a day is a make-up workday
 (调休上班); holidays are rest days even on a weekday. Working hours are
 counted only inside the office hours of ``settings.WORKING_HOURS``.
+
+A year whose official schedule is not loaded (``CalendarYear`` not published) is counted by the
+weekday rule and the days entered so far, and every deadline reaching into it is provisional
+(``provisional_years``): never silently treated as certain.
 """
 import datetime as dt
 from functools import lru_cache
@@ -20,12 +24,19 @@ UNITS = (EMERGENCY_HOURS, WORKING_HOURS, WORKING_DAYS)
 class Calendar:
     """A working calendar loaded once per call from the CalendarDay table."""
 
-    def __init__(self, overrides: dict[dt.date, bool] | None = None):
+    def __init__(self, overrides: dict[dt.date, bool] | None = None, published_years=None):
+        # The tables are read by name from the app registry: gbcp.models imports this module (units, arithmetic).
         if overrides is None:
-            # By name from the app registry: gbcp.models imports this module (units, deadline arithmetic).
-            calendar_days = django_apps.get_model("gbcp", "CalendarDay").objects.values_list("date", "is_workday")
-            overrides = dict(calendar_days)
+            overrides = dict(django_apps.get_model("gbcp", "CalendarDay").objects.values_list("date", "is_workday"))
+        if published_years is None:
+            years = django_apps.get_model("gbcp", "CalendarYear").objects.filter(status="published")
+            published_years = set(years.values_list("year", flat=True))
         self.overrides = overrides
+        self.published_years = set(published_years)
+
+    def provisional_years(self, start, end) -> list[int]:
+        """The years from ``start`` to ``end`` (dates or datetimes) whose official schedule is not known."""
+        return [year for year in range(start.year, end.year + 1) if year not in self.published_years]
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.overrides:
@@ -88,3 +99,18 @@ def add_deadline(start: dt.datetime, amount, unit: str, *, calendar: Calendar | 
                 remaining -= available
         day = day + dt.timedelta(days=1)
         cursor = dt.datetime.combine(day, dt.time.min)
+
+
+def provisional_years(start: dt.datetime, due: dt.datetime, unit: str = WORKING_DAYS, *, calendar: Calendar | None = None) -> list[int]:
+    """The years without a published schedule that a deadline from ``start`` to ``due`` runs through.
+
+    Empty for clock-hour (emergency) deadlines, which no holiday moves, and when every year is known.
+    """
+    if unit == EMERGENCY_HOURS or start is None or due is None:
+        return []
+    calendar = calendar or Calendar()
+    return calendar.provisional_years(_local(start), _local(due))
+
+
+def _local(moment):
+    return timezone.localtime(moment) if isinstance(moment, dt.datetime) and timezone.is_aware(moment) else moment

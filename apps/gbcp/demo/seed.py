@@ -161,25 +161,10 @@ def load_organizations(ctx: DemoContext, regions):
     return bureau, brigades, squads
 
 
-# The State Council's 2026 holiday schedule (国务院办公厅关于2026年部分节假日安排的通知);
-# the bureau must confirm it, and enters later years in the admin as they are published.
-HOLIDAYS_2026 = {
-    "元旦": (["2026-01-01", "2026-01-02", "2026-01-03"], ["2026-01-04"]),
-    "春节": ([f"2026-02-{d:02d}" for d in range(15, 24)], ["2026-02-14", "2026-02-28"]),
-    "清明节": (["2026-04-04", "2026-04-05", "2026-04-06"], []),
-    "劳动节": ([f"2026-05-{d:02d}" for d in range(1, 6)], ["2026-05-09"]),
-    "端午节": (["2026-06-19", "2026-06-20", "2026-06-21"], []),
-    "中秋节": (["2026-09-25", "2026-09-26", "2026-09-27"], []),
-    "国庆节": ([f"2026-10-{d:02d}" for d in range(1, 8)], ["2026-09-20", "2026-10-10"]),
-}
-
-
 def load_calendar(ctx: DemoContext):
-    for name, (rest_days, workdays) in HOLIDAYS_2026.items():
-        for day in rest_days:
-            services.calendar_day_set(user=None, date=dt.date.fromisoformat(day), is_workday=False, note=name)
-        for day in workdays:
-            services.calendar_day_set(user=None, date=dt.date.fromisoformat(day), is_workday=True, note=f"{name}调休上班")
+    """The official holiday schedules of every published year (chinesecalendar), as a deployment loads them."""
+    counts = services.calendar_load_official(user=None)
+    ctx.say(f"  work calendar: {counts['years']} years published")
 
 
 def org_code_check(body8: str) -> str:

@@ -1,0 +1,71 @@
+"""The work calendar from the national schedules: every published year, hand edits kept, unknown years provisional."""
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+import pytest
+from django.core.management import call_command
+
+from apps.gbcp import services
+from apps.gbcp.models import CalendarDay, CalendarSource, CalendarYear
+from apps.gbcp.workcalendar import EMERGENCY_HOURS, WORKING_DAYS, Calendar, add_deadline, provisional_years
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def test_every_day_the_package_knows_agrees_with_the_loaded_calendar(db):
+    calendar = Calendar()
+    first, last = min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year
+    day, disagree = dt.date(first, 1, 1), []
+    while day.year <= last:
+        if calendar.is_workday(day) != chinese_calendar.is_workday(day):
+            disagree.append(day)
+        day += dt.timedelta(days=1)
+    assert disagree == []
+    assert set(range(first, last + 1)) <= calendar.published_years
+
+
+def test_2025_knows_its_national_day_and_its_make_up_sunday(db):
+    calendar = Calendar()
+    assert not calendar.is_workday(dt.date(2025, 10, 1))
+    assert calendar.is_workday(dt.date(2025, 1, 26))  # a Sunday worked for the Spring Festival
+
+
+def test_a_second_load_changes_nothing_and_keeps_a_day_entered_by_hand(db):
+    services.calendar_day_set(user=None, date=dt.date(2026, 12, 31), is_workday=False, note="本市调整")
+    counts = services.calendar_load_official(user=None)
+    assert (counts["created"], counts["changed"], counts["removed"]) == (0, 0, 0)
+    kept = CalendarDay.objects.get(date=dt.date(2026, 12, 31))
+    assert (kept.is_workday, kept.source) == (False, CalendarSource.MANUAL)
+
+
+def test_a_hand_edit_of_an_official_day_survives_the_next_load(db):
+    services.calendar_day_set(user=None, date=dt.date(2026, 10, 8), is_workday=True, note="改为上班")
+    services.calendar_load_official(user=None)
+    assert CalendarDay.objects.get(date=dt.date(2026, 10, 8)).is_workday is True
+
+
+def test_a_deadline_into_a_year_without_a_schedule_is_provisional_and_2027_new_year_is_not_assumed_known(db):
+    start = dt.datetime(2026, 11, 27, 10, tzinfo=SH)
+    due = add_deadline(start, 90, WORKING_DAYS)
+    assert due.year == 2027
+    assert provisional_years(start, due, WORKING_DAYS) == [2027]
+    assert provisional_years(start, start + dt.timedelta(days=3), WORKING_DAYS) == []
+    assert provisional_years(start, due, EMERGENCY_HOURS) == []
+
+
+def test_a_year_marked_published_by_hand_is_no_longer_provisional(db):
+    services.calendar_day_set(user=None, date=dt.date(2027, 1, 1), is_workday=False, note="元旦")
+    services.calendar_year_set(user=None, year=2027, status=CalendarYear.Status.PUBLISHED, note="国办发明电〔2026〕…")
+    start = dt.datetime(2026, 12, 31, 10, tzinfo=SH)
+    due = add_deadline(start, 1, WORKING_DAYS)
+    assert due.date() == dt.date(2027, 1, 4)  # 1 January off, then the weekend
+    assert provisional_years(start, due) == []
+
+
+def test_the_command_reports_what_it_did(db):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("calendar_load", stdout=out)
+    assert "years published" in out.getvalue()
