@@ -2,13 +2,14 @@
 
 A code is the 6-digit district code, one letter for the kind (P place,
 E entity, D device), an 8-digit sequence and an ISO 7064 MOD 37,36 check
-character over all of it, e.g. ``110101P00000042K``.
+character over all of it, e.g. ``110101P00000042W``.
 """
 import io
 import re
 
 import segno
 from PIL import ImageOps, UnidentifiedImageError
+from stdnum.iso7064 import mod_37_36
 
 from apps.gbcp.images import ImageUnreadable, open_image
 
@@ -18,13 +19,8 @@ CODE_RE = re.compile(r"(\d{6})([PED])(\d{8})([0-9A-Z])")
 
 
 def check_char(body: str) -> str:
-    """ISO 7064 MOD 37,36 (hybrid system) check character."""
-    m = 36
-    product = m
-    for ch in body:
-        total = (product + ALPHABET.index(ch)) % m or m
-        product = (total * 2) % (m + 1)
-    return ALPHABET[(m + 1 - product) % m]
+    """ISO 7064 MOD 37,36 (hybrid system) check character, as python-stdnum computes it."""
+    return mod_37_36.calc_check_digit(body)
 
 
 def build(region_code: str, kind: str, sequence: int) -> str:

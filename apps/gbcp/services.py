@@ -11,6 +11,7 @@ from apps.gbcp import citycode
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 from apps.gbcp.locate import locate
+from apps.gbcp.validators import normalise_resident_id, normalise_uscc
 from apps.gbcp.models import CalendarDay, CalendarSource, CalendarYear, Category, CityCodeSequence, Entity, Grid, Organization, Person, Place, Region
 
 
@@ -82,7 +83,7 @@ def entity_create(*, user, name, uscc, kind=Entity.Kind.ENTERPRISE, legal_repres
                   address="", region: Region | None = None) -> Entity:
     with acting_as(user):
         entity = Entity(
-            name=name, uscc=(uscc or "").strip().upper(), kind=kind, legal_representative=legal_representative,
+            name=name, uscc=normalise_uscc(uscc), kind=kind, legal_representative=legal_representative,
             contact_phone=contact_phone, address=address, region=region,
         )
         _full_clean(entity, exclude=["city_code"])
@@ -95,7 +96,7 @@ def entity_create(*, user, name, uscc, kind=Entity.Kind.ENTERPRISE, legal_repres
 @transaction.atomic
 def person_create(*, user, name, id_number=None, phone="", address="") -> Person:
     with acting_as(user):
-        person = Person(name=name, id_number=(id_number or "").upper() or None, phone=phone, address=address)
+        person = Person(name=name, id_number=normalise_resident_id(id_number) or None, phone=phone, address=address)
         _full_clean(person)
         person.save()
     return person
