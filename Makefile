@@ -29,6 +29,8 @@ seed: migrate
 serve:
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "CityEnforce on http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
+	@# The periodic jobs (deadline sweeps, outbox retries, re-verification) run beside the server; production runs celery beat.
+	$(PY) manage.py run_periodic & periodic=$$!; trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) cityenforce.asgi:application
 
 run: seed serve
