@@ -69,3 +69,12 @@ def test_the_command_reports_what_it_did(db):
     out = StringIO()
     call_command("calendar_load", stdout=out)
     assert "years published" in out.getvalue()
+
+
+def test_the_deadline_note_marks_only_a_deadline_into_an_unpublished_year(db):
+    from django.template import Context, Template
+
+    template = Template("{% load workcalendar %}[{% deadline_note start due %}]")
+    start = dt.datetime(2026, 11, 27, 10, tzinfo=SH)
+    assert template.render(Context({"start": start, "due": start + dt.timedelta(days=2)})) == "[]"
+    assert "badge" in template.render(Context({"start": start, "due": dt.datetime(2027, 2, 1, 17, tzinfo=SH)}))
