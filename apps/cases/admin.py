@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.cases import services
 from apps.cases.models import (
     Case,
     CaseCause,
@@ -35,9 +36,7 @@ class CaseCauseAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Confirm the citations of the selected causes"))
     def confirm_citations(self, request, queryset):
-        from apps.cases.services import cause_confirm_citations
-
-        cause_confirm_citations(user=request.user, causes=list(queryset))
+        services.cause_confirm_citations(user=request.user, causes=list(queryset))
 
 
 @admin.register(DiscretionLevel)

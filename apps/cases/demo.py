@@ -3,10 +3,14 @@
 import io
 
 from django.contrib.gis.geos import Point
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
 
+from apps.accounts.jurisdiction import staff_memberships
 from apps.accounts.models import User
 from apps.cases import services
-from apps.cases.models import Case, CaseCause
+from apps.cases.models import Case, CaseCause, Payment
+from apps.cases.payment_provider import get_provider, simulated_cashier_enabled
 from apps.gbcp.models import Entity, Region
 from apps.gbcp.validators import id_check_char
 
@@ -36,9 +40,6 @@ def _resident_id(n: int) -> str:
 
 
 def _image(color):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image, ImageDraw
-
     image = Image.new("RGB", (320, 240), color)
     ImageDraw.Draw(image).rectangle([40, 40, 280, 200], outline=(255, 255, 255), width=6)
     buffer = io.BytesIO()
@@ -82,7 +83,7 @@ def seed(ctx):
     zgc = users.get("zgc_officer")
     if zgc is not None and causes.get("11-001") is not None:
         haidian = Region.objects.filter(code__startswith="110108", level=Region.Level.STREET).exclude(boundary=None).order_by("code").first()
-        membership = zgc._memberships()[0] if zgc._memberships() else None
+        membership = next(iter(staff_memberships(zgc)), None)
         region = membership.organization.region if membership else haidian
         if region is not None and region.boundary is not None:
             services.case_open(user=zgc, source="complaint", cause=causes["11-001"], point=region.boundary.point_on_surface,
@@ -91,8 +92,6 @@ def seed(ctx):
 
 
 def _drive(case, target, o1, o2, squad, legal, leader, *, index):
-    from apps.cases.models import Payment
-
     stop = ORDER.index(target)
     if stop < ORDER.index("investigating"):
         return
@@ -154,8 +153,6 @@ def _pay_simulated(payment):
     Only where the simulated provider is the configured one (demo mode); otherwise the fine stays
     pending, since a demo must never forge a notice for a real gateway.
     """
-    from apps.cases.payment_provider import get_provider, simulated_cashier_enabled
-
     if not simulated_cashier_enabled():
         return
     body, headers = get_provider().build_notice(reference=payment.reference, amount_fen=int(payment.amount_due * 100),

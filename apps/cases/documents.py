@@ -1,13 +1,16 @@
 """Generating a case's documents (文书): content from the case, number from a per-district-year-kind
-sequence, PDF from apps.cases.pdf, file and SHA-256 stored as a CaseDocument. Called inside services."""
+sequence (apps.cases.numbering), PDF from apps.cases.pdf, file and SHA-256 stored as a CaseDocument.
+Called inside services; it imports no service."""
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.cases.models import CaseDocument, new_token
+from apps.cases import numbering, pdf
+from apps.cases.models import CaseDocument, CaseLog, new_token
 from apps.cases.payment_provider import format_reference, get_provider, simulated_cashier_enabled
 from apps.gbcp.files import save_field_file_atomic
+from apps.gbcp.models import Organization
 
 
 def public_url(path: str) -> str:
@@ -16,8 +19,6 @@ def public_url(path: str) -> str:
 
 
 def _issuer(case) -> str:
-    from apps.gbcp.models import Organization
-
     bureau = Organization.objects.filter(kind=Organization.Kind.BUREAU, region__code=case.region_code[:6]).only("name").first()
     return bureau.name if bureau else case.organization.name
 
@@ -91,13 +92,10 @@ def _body(case, kind, bank_counter=False):
 
 def issue(*, case, kind: str, user=None, payment=None) -> CaseDocument:
     """Render, number, hash and store one document of the case."""
-    from apps.cases import pdf
-    from apps.cases.services import _district, _next_seq
-
     now = timezone.now()
-    district = _district(case.region_code)
+    district = numbering.district_of(case.region_code)
     year = timezone.localtime(now).year
-    seq = _next_seq(f"D{case.region_code[:6]}{year}{kind}")
+    seq = numbering.document_seq(case.region_code, year, kind)
     number = pdf.document_number(kind=kind, district_name=district.name if district else "", year=year, seq=seq)
     token = new_token()
     payment_qr, payment_caption = "", pdf.PAYMENT_CAPTION
@@ -120,9 +118,7 @@ def issue(*, case, kind: str, user=None, payment=None) -> CaseDocument:
     # The PDF is deleted again if the case's transaction rolls back (apps.gbcp.files).
     save_field_file_atomic(document.file, f"{token}.pdf", ContentFile(data))
     document.save()
-    from apps.cases.services import _log
-
-    _log(case, "document", user, kind=kind, number=number)
+    CaseLog.record(case, "document", user, kind=kind, number=number)
     return document
 
 

@@ -1,4 +1,6 @@
 """Real-time payloads of enforcement cases, sent after commit through the realtime event helper."""
+from apps.accounts.jurisdiction import staff_members, users_covering
+from apps.accounts.models import Role
 from apps.realtime.events import publish
 
 
@@ -12,21 +14,12 @@ def _link(case):
 
 
 def _squad_leaders(case):
-    from apps.accounts.models import Membership, Role
-
-    return [m.user for m in Membership.objects.filter(organization_id=case.organization_id, role=Role.SQUAD_LEADER, is_active=True).select_related("user")]
-
-
-def _role_holders(case, roles):
-    from apps.accounts.models import Membership
-
-    members = Membership.objects.filter(role__in=roles, is_active=True).select_related("organization__region", "user")
-    return [m.user for m in members if (case.region_code or "").startswith(m.organization.region.scope)]
+    return list(staff_members(organization_ids=[case.organization_id], roles=(Role.SQUAD_LEADER,)))
 
 
 def case_step(case, title, *, roles=(), body="", level="info"):
     """A step that someone else must act on: the owner (or holders of ``roles`` in the jurisdiction) are told."""
-    users = _role_holders(case, roles) if roles else ([case.owner] if case.owner_id else [])
+    users = users_covering(case.region_code, roles=roles) if roles else ([case.owner] if case.owner_id else [])
     publish(event="case.step", payload=_payload(case), users={u.pk: u for u in users}.values(), title=title, body=body, level=level, link=_link(case))
 
 

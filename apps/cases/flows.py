@@ -1,4 +1,5 @@
-"""The general-procedure case workflow (一般程序, Viewflow), wiring only: each human step is completed by a service.
+"""The general-procedure case workflow (一般程序, Viewflow), wiring only: each human step is completed by a service,
+and who may take it is the policy table's answer (apps.cases.policy.GENERAL).
 
 start → approve_filing ─(refused)→ end
                        └(filed)→ investigate → legal_review ─(returned)→ investigate
@@ -9,9 +10,11 @@ serve ─(fine to pay)→ execute → close → archive → end
 """
 from django.shortcuts import redirect
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from apps.cases.models import Status
+from apps.cases.policy import GENERAL
+from apps.workflow.steps import STEP_LOCK, PolicyView
 
 
 def step_page(request, **kwargs):
@@ -20,25 +23,34 @@ def step_page(request, **kwargs):
     return redirect("cases-case-detail", pk=case.pk)
 
 
+def _case(process):
+    return process.case
+
+
+def step(*names):
+    """A human node done on the case page by whoever the policy allows any of ``names``."""
+    return PolicyView(step_page).Policy(GENERAL, *names, subject=_case)
+
+
 class CaseFlow(flow.Flow):
     process_title = "一般程序案件"
-    lock_impl = lock.no_lock
+    lock_impl = STEP_LOCK
 
     start = flow.StartHandle(this.start_process).Next(this.approve_filing)
-    approve_filing = flow.View(step_page).Next(this.filing_decided)
+    approve_filing = step("file", "refuse").Next(this.filing_decided)
     filing_decided = flow.If(this.is_filed).Then(this.investigate).Else(this.end)
-    investigate = flow.View(step_page).Next(this.legal_review)
-    legal_review = flow.View(step_page).Next(this.reviewed)
+    investigate = step("submit").Next(this.legal_review)
+    legal_review = step("review").Next(this.reviewed)
     reviewed = flow.If(this.review_passed).Then(this.leader_approval).Else(this.investigate)
-    leader_approval = flow.View(step_page).Next(this.approved)
+    leader_approval = step("approve", "return").Next(this.approved)
     approved = flow.If(this.is_approved).Then(this.notify).Else(this.legal_review)
-    notify = flow.View(step_page).Next(this.decide)
-    decide = flow.View(step_page).Next(this.serve)
-    serve = flow.View(step_page).Next(this.served)
+    notify = step("notify").Next(this.decide)
+    decide = step("decide").Next(this.serve)
+    serve = step("serve").Next(this.served)
     served = flow.If(this.has_fine).Then(this.execute).Else(this.close)
-    execute = flow.View(step_page).Next(this.close)
-    close = flow.View(step_page).Next(this.archive)
-    archive = flow.View(step_page).Next(this.end)
+    execute = step("enforce").Next(this.close)
+    close = step("close").Next(this.archive)
+    archive = step("archive").Next(this.end)
     end = flow.End()
 
     def start_process(self, activation, case):

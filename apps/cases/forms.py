@@ -1,9 +1,14 @@
-"""Small forms of the case pages: one per action, validated here (400-like errors), the rules in services."""
+"""Small forms of the case pages: one per action, validated here (400-like errors), the rules in services.
+
+A person chosen in a form (an officer, a co-officer) is chosen among the staff the user may see
+(``selectors.staff_list_for_user``): anyone else is not a choice, exactly like someone who does not exist."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.jurisdiction import staff_organization_ids
+from apps.accounts.models import Role
 from apps.cases.models import Case, CaseCause, CaseRecord, PartyKind, Status
+from apps.cases.selectors import staff_list_for_user
 
 LEVELS = [("slight", _("slight (轻微)")), ("ordinary", _("ordinary (一般)")), ("serious", _("serious (严重)"))]
 HARMS = [("none", _("none")), ("slight", _("slight")), ("ordinary", _("ordinary")), ("serious", _("serious"))]
@@ -62,11 +67,9 @@ class RecordForm(forms.Form):
 class OfficersForm(forms.Form):
     officers = forms.ModelMultipleChoiceField(label=_("Officers"), queryset=None)
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, case=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from apps.accounts.models import Role, User
-
-        self.fields["officers"].queryset = User.objects.filter(
+        self.fields["officers"].queryset = staff_list_for_user(user=user).filter(
             memberships__organization_id=case.organization_id if case else None, memberships__role__in=[Role.OFFICER, Role.SQUAD_LEADER], memberships__is_active=True
         ).distinct()
 
@@ -122,10 +125,8 @@ class OnsiteForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from apps.accounts.models import Role, User
-
         orgs = staff_organization_ids(user, roles=(Role.OFFICER,))
-        self.fields["co_officer"].queryset = User.objects.filter(
+        self.fields["co_officer"].queryset = staff_list_for_user(user=user).filter(
             memberships__organization_id__in=orgs, memberships__role=Role.OFFICER, memberships__is_active=True
         ).exclude(pk=getattr(user, "pk", None)).distinct()
 

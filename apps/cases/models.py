@@ -7,13 +7,13 @@ from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.cases.catalogue import AREAS
+from apps.workflow.models import StepLog
+from apps.workflow.sequences import SequenceCounter
+
 
 def area_choices():
     """The 13 enforcement areas, from the catalogue module (legal office's list)."""
-    try:
-        from apps.cases.catalogue import AREAS
-    except ImportError:  # pragma: no cover - catalogue module not merged yet
-        return []
     return [(code, zh) for code, zh, _en in AREAS]
 
 
@@ -197,20 +197,16 @@ class Case(models.Model):
         return (self.proposal or {}).get("findings", [])
 
 
-class CaseLog(models.Model):
-    """A step on a case: who, when, and why where it turns back."""
+class CaseLog(StepLog):
+    """A step on a case: who, when, and why where it turns back (``CaseLog.record(case, action, user, …)``)."""
+
+    subject_field = "case"
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="logs")
-    action = models.CharField(_("action"), max_length=32)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(StepLog.Meta):
         verbose_name = _("case log entry")
         verbose_name_plural = _("case log")
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.case.number} {self.action}"
@@ -293,11 +289,8 @@ class CaseDocument(models.Model):
         return self.number
 
 
-class CaseNumberSequence(models.Model):
-    """Counters behind case and document numbers, one per district, year and kind."""
-
-    key = models.CharField(max_length=48, unique=True)
-    last = models.PositiveIntegerField(default=0)
+class CaseNumberSequence(SequenceCounter):
+    """Counters behind case and document numbers, one per district, year and kind (``apps.cases.numbering``)."""
 
 
 class Payment(models.Model):

@@ -4,9 +4,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from apps.accounts.jurisdiction import scope_filter, staff_organization_ids
-from apps.accounts.models import Role
+from apps.accounts.models import STAFF_ROLES, Role, User
 from apps.cases import services
-from apps.cases.models import OPEN_STATUSES, Case, CaseCause, CaseDocument, PartyKind, Payment, Status
+from apps.cases.models import OPEN_STATUSES, Case, CaseCause, CaseDocument, CaseExtension, PartyKind, Payment, Status
 from apps.cases.payment_provider import format_reference, normalize_reference, payment_reference_valid
 from apps.gbcp import citycode
 from apps.gbcp.errors import ApplicationError, NotFound
@@ -20,6 +20,18 @@ def cause_get(*, code: str) -> CaseCause:
     if cause is None:
         raise NotFound()
     return cause
+
+
+def cause_list(*, category_code=None, simple=False, q=None):
+    """The active cause catalogue, optionally of an event category, allowing the simple procedure, or by name."""
+    qs = CaseCause.objects.filter(active=True).prefetch_related("levels").order_by("code")
+    if category_code:
+        qs = qs.filter(categories__code=category_code)
+    if simple:
+        qs = qs.filter(simple_allowed=True)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs
 
 
 def causes_for_category(*, category):
@@ -71,6 +83,33 @@ def case_get_for_user(*, user, id) -> Case:
     if case is None:
         raise NotFound()
     return case
+
+
+def document_get_for_user(*, user, id) -> CaseDocument:
+    """A document of a case the user may see."""
+    document = CaseDocument.objects.filter(pk=id, case__in=case_list_for_user(user=user)).select_related("case").first()
+    if document is None:
+        raise NotFound()
+    return document
+
+
+def extension_get_for_case(*, case, id) -> CaseExtension:
+    """An extension of this (already visible) case; one of another case is not there."""
+    extension = CaseExtension.objects.filter(case=case, pk=id).first()
+    if extension is None:
+        raise NotFound()
+    return extension
+
+
+def staff_list_for_user(*, user):
+    """Active staff serving in an organisation of the user's jurisdiction: whom the user may name on a case
+    (an officer, a co-officer). Anyone else answers like a user that does not exist."""
+    if user is None or not user.is_authenticated:
+        return User.objects.none()
+    return User.objects.filter(
+        scope_filter(user, "memberships__organization__region__code"), is_active=True, memberships__is_active=True,
+        memberships__role__in=list(STAFF_ROLES),
+    ).distinct().order_by("pk")
 
 
 def cases_for_place(*, user, place):

@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.decorators import staff_required
-from apps.accounts.jurisdiction import serves_in
-from apps.accounts.models import Role
 from apps.cases import forms, selectors, services
-from apps.cases.models import CaseDocument, CaseExtension, CaseLog, Procedure, Status
+from apps.cases.models import CaseExtension, CaseLog
 from apps.cases.payment_provider import get_provider, payment_secret, simulated_cashier_enabled
+from apps.cases.pdf import DOCUMENT_KINDS
+from apps.cases.policy import POLICIES, SIMPLE, policy_for
+from apps.evidence.selectors import evidence_for_subject
 from apps.gbcp.errors import ApplicationError, NotFound
+from apps.gbcp.locate import make_point
 
 PAGE_SIZE = 25
 QUEUES = {"legal": _("Legal review queue"), "leader": _("Leader approval queue"), "squad": _("Squad leader queue")}
@@ -50,39 +52,14 @@ def case_list(request, queue=None):
     })
 
 
-def _can(user, case):
-    squad = user.is_superuser or serves_in(user, case.organization_id, (Role.OFFICER, Role.SQUAD_LEADER))
-    squad_leader = user.is_superuser or serves_in(user, case.organization_id, (Role.SQUAD_LEADER,))
-    legal = user.is_superuser or user.has_role(Role.LEGAL_REVIEWER)
-    leader = user.is_superuser or user.has_role(Role.LEADER)
-    s = case.status
-    general = case.procedure == Procedure.GENERAL
-    return {
-        "update": squad and s in (Status.PENDING_FILING, Status.INVESTIGATING),
-        "file": squad_leader and s == Status.PENDING_FILING,
-        "refuse": squad_leader and s == Status.PENDING_FILING,
-        "officers": squad and s in (Status.PENDING_FILING, Status.INVESTIGATING),
-        "records": squad and s == Status.INVESTIGATING,
-        "penalty": squad and s == Status.INVESTIGATING,
-        "evidence": squad and case.is_open,
-        "submit": squad and s == Status.INVESTIGATING,
-        "review": legal and s == Status.LEGAL_REVIEW,
-        "discussion": leader and s == Status.LEADER_APPROVAL and case.major,
-        "approve": leader and s == Status.LEADER_APPROVAL,
-        "return": leader and s == Status.LEADER_APPROVAL,
-        "notify": squad and s == Status.APPROVED,
-        "statement": squad and s == Status.NOTIFIED,
-        "hearing-request": squad and s == Status.NOTIFIED and case.hearing_eligible and case.hearing_requested_at is None,
-        "hearing": squad and s == Status.NOTIFIED and case.hearing_requested_at is not None and case.hearing_held_at is None,
-        "decide": leader and s == Status.NOTIFIED,
-        "serve": squad and s == Status.DECIDED,
-        "enforce": squad_leader and s == Status.EXECUTING,
-        "onsite-file": squad_leader and s == Status.ONSITE_DECIDED,
-        "close": squad_leader and s == Status.EXECUTED,
-        "archive": squad_leader and s == Status.CLOSED,
-        "extension": general and case.owner_id == user.pk and case.filed_at is not None and case.decided_at is None and case.is_open,
-        "extension-approve": leader and case.is_open and case.decided_at is None,
-    }
+def _actions(user, case) -> dict:
+    """``{step: allowed}`` for every step of both procedures' tables (a simple case has no filing step, …)."""
+    allowed = policy_for(case).actions(user, case)
+    return {step.name: allowed.get(step.name, False) for policy in POLICIES.values() for step in policy}
+
+
+# Steps shown as a bare button (no form), with the URL action that does them.
+BUTTON_STEPS = ("onsite_file", "close", "archive")
 
 
 @staff_required
@@ -95,9 +72,7 @@ def case_detail(request, pk):
                           Prefetch("extensions", queryset=CaseExtension.objects.select_related("requested_by", "approved_by")))
         .get(pk=case.pk)
     )
-    from apps.evidence.selectors import evidence_for_subject
-
-    can = _can(request.user, case)
+    can = _actions(request.user, case)
     payment = getattr(case, "payment", None) if hasattr(case, "payment") else None
     fee = None
     if payment is not None and case.payment_due:
@@ -109,7 +84,7 @@ def case_detail(request, pk):
         "penalty_form": forms.PenaltyForm(initial={"level": case.level or case.proposal.get("level"), "fine": case.fine or case.proposal.get("amount"),
                                                    "warning": case.warning, "exempt": case.exempt}) if can["penalty"] else None,
         "record_form": forms.RecordForm() if can["records"] else None,
-        "officers_form": forms.OfficersForm(case=case) if can["officers"] else None,
+        "officers_form": forms.OfficersForm(case=case, user=request.user) if can["officers"] else None,
         "review_form": forms.ReviewForm() if can["review"] else None,
         "discussion_form": forms.DiscussionForm() if can["discussion"] else None,
         "reason_form": forms.ReasonForm(),
@@ -120,10 +95,7 @@ def case_detail(request, pk):
         "extension_form": forms.ExtensionForm() if can["extension"] else None,
         "evidence_form": forms.EvidenceForm() if can["evidence"] else None,
         "hearing_deadline": services.hearing_request_deadline(case),
-        "can_extension_approve": can["extension-approve"],
-        "simple_actions": [(a, label) for a, label in (
-            ("onsite-file", _("File with the organisation (备案)")), ("close", _("Close the case (结案)")), ("archive", _("Archive (归档)")),
-        ) if can[a]],
+        "simple_actions": [(step.replace("_", "-"), SIMPLE.step(step).label) for step in BUTTON_STEPS if can[step]],
     })
 
 
@@ -141,8 +113,9 @@ def _officers(request, case, form):
 
 
 def _extension_approve(request, case, form):
-    extension = CaseExtension.objects.filter(case=case, pk=form.cleaned_data["extension"]).first()
-    if extension is None:
+    try:
+        extension = selectors.extension_get_for_case(case=case, id=form.cleaned_data["extension"])
+    except NotFound:
         raise Http404
     services.case_extension_approve(user=request.user, extension=extension)
     return _("Extension approved.")
@@ -188,7 +161,8 @@ def case_action(request, pk, action):
         raise Http404
     case = _case_or_404(request.user, pk)
     form_class, handler = ACTIONS[action]
-    form = form_class(request.POST, request.FILES, case=case) if form_class is forms.OfficersForm else form_class(request.POST, request.FILES)
+    form = (form_class(request.POST, request.FILES, case=case, user=request.user) if form_class is forms.OfficersForm
+            else form_class(request.POST, request.FILES))
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -211,8 +185,6 @@ def onsite(request):
         lat, lon = d.pop("lat", None), d.pop("lon", None)
         point = None
         if lat is not None and lon is not None:
-            from apps.gbcp.locate import make_point
-
             point = make_point(lon, lat)
         try:
             case = services.case_onsite_decide(user=request.user, point=point, **d)
@@ -226,17 +198,15 @@ def onsite(request):
 
 @staff_required
 def document_download(request, pk):
-    document = CaseDocument.objects.select_related("case").filter(pk=pk).first()
-    if document is None:
+    try:
+        document = selectors.document_get_for_user(user=request.user, id=pk)
+    except NotFound:
         raise Http404
-    _case_or_404(request.user, document.case_id)
     return FileResponse(document.file.open("rb"), content_type="application/pdf", as_attachment=False, filename=f"{document.verify_token}.pdf")
 
 
 def verify(request, key):
     """Public: a document's number, kind, issuer, date and SHA-256; upload a PDF to see whether it matches."""
-    from apps.cases.pdf import DOCUMENT_KINDS
-
     try:
         document = selectors.document_get_public(key=key)
     except NotFound:

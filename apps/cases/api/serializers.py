@@ -1,12 +1,36 @@
-"""Serializers of the case API for officers, squad leaders, legal reviewers and leaders; party data masked."""
+"""Serializers of the case API for officers, squad leaders, legal reviewers and leaders; party data masked.
+
+Every primary key a client sends (a place, an officer) resolves among what the requesting user may see,
+so one of another district answers exactly like one that does not exist (400 "does not exist")."""
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import User
 from apps.cases.models import Case, CaseCause, CaseDocument, CaseExtension, CaseLog, CaseRecord, DiscretionLevel, PartyKind
 from apps.cases.payment_provider import simulated_cashier_enabled
+from apps.cases.policy import POLICIES, policy_for
+from apps.cases.selectors import staff_list_for_user
 from apps.gbcp.api.fields import BoundedDateField, MaskedField, PointField
 from apps.gbcp.masking import clearance_for, mask
 from apps.gbcp.models import Place
+from apps.gbcp.selectors import place_list_for_user
+
+
+def _caller(serializer):
+    return getattr(serializer.context.get("request"), "user", None)
+
+
+class ScopedToCaller:
+    """Resolves the primary-key fields named in ``scoped`` among what the caller may see (``{field: selector}``)."""
+
+    scoped = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _caller(self)
+        for name, selector in self.scoped.items():
+            field = self.fields[name]
+            getattr(field, "child_relation", field).queryset = selector(user=user)
 
 
 class DiscretionLevelSerializer(serializers.ModelSerializer):
@@ -85,14 +109,22 @@ class CaseDetailSerializer(CaseListSerializer):
     officers = serializers.StringRelatedField(many=True, read_only=True)
     payment = serializers.SerializerMethodField()
     task = serializers.CharField(source="task.number", default=None, read_only=True)
+    actions = serializers.SerializerMethodField(help_text=(
+        "The steps the requesting user may do on this case now, named as in the policy table of the case's procedure "
+        "(apps/cases/policy.py): the same actions the case page shows."))
 
     class Meta(CaseListSerializer.Meta):
         fields = CaseListSerializer.Meta.fields + [
             "party_code", "facts", "discretion_facts", "proposal", "level", "departure_reason", "major", "discussion_date",
             "discussion_conclusion", "not_filed_reason", "notified_at", "hearing_eligible", "hearing_waived", "hearing_requested_at",
             "hearing_held_at", "decided_at", "service_due", "served_at", "service_method", "executed_at", "onsite_filed_at",
-            "closed_at", "archived_at", "officers", "task", "logs", "records", "documents", "extensions", "payment",
+            "closed_at", "archived_at", "officers", "task", "logs", "records", "documents", "extensions", "payment", "actions",
         ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(
+        choices=list(dict.fromkeys(step.name for policy in POLICIES.values() for step in policy)))))
+    def get_actions(self, obj) -> list[str]:
+        return policy_for(obj).allowed_steps(_caller(self), obj)
 
     def get_party_code(self, obj) -> str:
         # A credit code is public; a resident ID is masked by clearance.
@@ -128,10 +160,12 @@ def _cause_field(**kw):
     return serializers.SlugRelatedField(slug_field="code", queryset=CaseCause.objects.filter(active=True), **kw)
 
 
-class CaseOpenSerializer(serializers.Serializer):
+class CaseOpenSerializer(ScopedToCaller, serializers.Serializer):
+    scoped = {"place": place_list_for_user}
+
     source = serializers.ChoiceField(choices=Case.Source.choices, default=Case.Source.PATROL)
     cause = _cause_field(required=False, allow_null=True)
-    place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all(), required=False, allow_null=True)
+    place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.none(), required=False, allow_null=True)
     point = PointField(required=False)
     facts = serializers.CharField(max_length=8000)
     discretion_facts = DiscretionFactsSerializer(required=False)
@@ -164,8 +198,10 @@ class ReviewSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
-class OfficersSerializer(serializers.Serializer):
-    officers = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
+class OfficersSerializer(ScopedToCaller, serializers.Serializer):
+    scoped = {"officers": staff_list_for_user}
+
+    officers = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), many=True)
 
 
 class RecordSerializer(serializers.Serializer):
@@ -212,8 +248,10 @@ class CaseEvidenceUploadSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class OnsiteSerializer(serializers.Serializer):
-    co_officer = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+class OnsiteSerializer(ScopedToCaller, serializers.Serializer):
+    scoped = {"co_officer": staff_list_for_user, "place": place_list_for_user}
+
+    co_officer = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
     party_kind = serializers.ChoiceField(choices=PartyKind.choices)
     party_name = serializers.CharField(max_length=128)
     party_code = serializers.CharField(max_length=18)
@@ -222,7 +260,7 @@ class OnsiteSerializer(serializers.Serializer):
     warning = serializers.BooleanField(default=False)
     facts = serializers.CharField(max_length=8000)
     point = PointField(required=False)
-    place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all(), required=False, allow_null=True)
+    place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.none(), required=False, allow_null=True)
 
 
 class PartyLookupSerializer(serializers.Serializer):

@@ -12,10 +12,12 @@ from rest_framework.views import APIView
 
 from apps.cases import selectors, services
 from apps.cases.api import serializers as s
-from apps.cases.models import CaseCause, CaseExtension, CaseLog
+from apps.cases.discretion import propose_penalty
+from apps.cases.models import CaseLog
 from apps.cases.payment_provider import NOTICE_MAX_BYTES
 from apps.gbcp.api.parsers import BoundedFormParser
-from apps.gbcp.errors import ApplicationError, NotFound
+from apps.gbcp.citycode import UnreadableImage, read_city_code_from_image
+from apps.gbcp.errors import ApplicationError
 
 
 class CaseListView(generics.ListAPIView):
@@ -55,7 +57,7 @@ class CaseOpenView(APIView):
 
     @extend_schema(request=s.CaseOpenSerializer, responses={201: s.CaseDetailSerializer})
     def post(self, request):
-        serializer = s.CaseOpenSerializer(data=request.data)
+        serializer = s.CaseOpenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
         case = services.case_open(user=request.user, source=d["source"], cause=d.get("cause"), place=d.get("place"), point=d.get("point"),
@@ -79,7 +81,7 @@ class _ActionView(APIView):
         case = _case(request, pk)
         data = {}
         if self.serializer_class is not None:
-            serializer = self.serializer_class(data=request.data)
+            serializer = self.serializer_class(data=request.data, context={"request": request})
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
         self.act(request, case, data)
@@ -99,9 +101,7 @@ def _officers(request, case, data):
 
 
 def _extension_approve(request, case, data):
-    extension = CaseExtension.objects.filter(case=case, pk=data["extension"]).first()
-    if extension is None:
-        raise NotFound()
+    extension = selectors.extension_get_for_case(case=case, id=data["extension"])
     return services.case_extension_approve(user=request.user, extension=extension)
 
 
@@ -138,7 +138,7 @@ class OnsiteDecideView(APIView):
 
     @extend_schema(request=s.OnsiteSerializer, responses={201: s.CaseDetailSerializer})
     def post(self, request):
-        serializer = s.OnsiteSerializer(data=request.data)
+        serializer = s.OnsiteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         case = services.case_onsite_decide(user=request.user, **serializer.validated_data)
         return _detail(request, case, status=201)
@@ -155,14 +155,7 @@ class CauseListView(generics.ListAPIView):
 
     def get_queryset(self):
         p = self.request.query_params
-        qs = CaseCause.objects.filter(active=True).prefetch_related("levels").order_by("code")
-        if p.get("category"):
-            qs = qs.filter(categories__code=p["category"])
-        if p.get("simple") in {"1", "true"}:
-            qs = qs.filter(simple_allowed=True)
-        if p.get("q"):
-            qs = qs.filter(name__icontains=p["q"])
-        return qs
+        return selectors.cause_list(category_code=p.get("category"), simple=p.get("simple") in {"1", "true"}, q=p.get("q"))
 
 
 class ProposalView(APIView):
@@ -173,8 +166,6 @@ class ProposalView(APIView):
                                                             "exempt": serializers.BooleanField(), "reasons": serializers.ListField(child=serializers.CharField()),
                                                             "findings": serializers.ListField(child=serializers.CharField()), "time_barred": serializers.BooleanField()}))
     def post(self, request):
-        from apps.cases.discretion import propose_penalty
-
         serializer = s.ProposalRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -195,8 +186,6 @@ class PartyLookupView(APIView):
 
     @extend_schema(request=inline_serializer("PartyPhoto", {"photo": serializers.ImageField()}), responses=s.PartyLookupSerializer)
     def post(self, request):
-        from apps.gbcp.citycode import UnreadableImage, read_city_code_from_image
-
         photo = request.FILES.get("photo")
         if photo is None:
             raise ApplicationError(_("Upload a photo of the QR code."), code="photo_required", details={"photo": [_("This field is required.")]})

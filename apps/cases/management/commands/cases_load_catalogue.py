@@ -2,14 +2,13 @@
 from django.core.management.base import BaseCommand
 
 from apps.cases import services
+from apps.cases.catalogue import CAUSES
 
 
 class Command(BaseCommand):
     help = "Load or update the case causes and discretion levels; causes whose citation the legal office confirmed are kept."
 
     def handle(self, *args, **options):
-        from apps.cases.catalogue import CAUSES
-
         self.stdout.write(f"Loading {len(CAUSES)} causes…")
         counts = services.catalogue_load(user=None)
         self.stdout.write(self.style.SUCCESS(", ".join(f"{k}: {v}" for k, v in counts.items())))

@@ -1,0 +1,100 @@
+"""Who may do each step of a case, declared once: the general procedure (一般程序) and the simple one (简易程序).
+
+The services enforce these tables (``policy.require``), the case page and the API's ``actions``
+show the steps they allow (``policy.actions``), and the general procedure's Viewflow nodes use them
+as their permission (``PolicyView``). ``policy_for(case)`` picks a case's table by its procedure.
+
+"Squad" is the handling squad (``case.organization``); a legal reviewer or leader acts where their
+jurisdiction holds the case's region code; an extension is the officer in charge's own request.
+"""
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Role
+from apps.cases.models import Procedure, Status
+from apps.workflow.policy import JURISDICTION, ORGANIZATION, OWNER, Policy, Step
+
+SQUAD = (Role.OFFICER, Role.SQUAD_LEADER)
+SQUAD_LEADER = (Role.SQUAD_LEADER,)
+CASE_CLOSED = _("The case is closed.")
+NOT_AWAITING_DECISION = _("Only a filed case awaiting its decision can be extended.")
+
+
+def awaiting_decision(case) -> bool:
+    return case.is_open and case.decided_at is None
+
+
+def hearing_requestable(case) -> bool:
+    return case.hearing_eligible and case.hearing_requested_at is None
+
+
+def hearing_pending(case) -> bool:
+    return case.hearing_requested_at is not None and case.hearing_held_at is None
+
+
+# Steps of both procedures: evidence while the case is open, and execution to the archive.
+EVIDENCE = Step("evidence", roles=SQUAD, where=ORGANIZATION, when=lambda case: case.is_open, status_message=CASE_CLOSED,
+                label=_("Evidence"))
+ENFORCE = Step("enforce", roles=SQUAD_LEADER, where=ORGANIZATION, statuses=(Status.EXECUTING,), label=_("Enforcement"))
+CLOSE = Step("close", roles=SQUAD_LEADER, where=ORGANIZATION, statuses=(Status.EXECUTED,), label=_("Close the case (结案)"))
+ARCHIVE = Step("archive", roles=SQUAD_LEADER, where=ORGANIZATION, statuses=(Status.CLOSED,), label=_("Archive (归档)"))
+
+GENERAL = Policy(
+    name="cases.general",
+    subject_label="case",
+    steps=(
+        Step("update", roles=SQUAD, where=ORGANIZATION, statuses=(Status.PENDING_FILING, Status.INVESTIGATING),
+             label=_("Facts, party and discretion")),
+        Step("file", roles=SQUAD_LEADER, where=ORGANIZATION, statuses=(Status.PENDING_FILING,), label=_("Filing (立案)")),
+        Step("refuse", roles=SQUAD_LEADER, where=ORGANIZATION, statuses=(Status.PENDING_FILING,), label=_("Refuse filing")),
+        Step("officers", roles=SQUAD, where=ORGANIZATION, statuses=(Status.PENDING_FILING, Status.INVESTIGATING),
+             label=_("Investigating officers")),
+        Step("records", roles=SQUAD, where=ORGANIZATION, statuses=(Status.INVESTIGATING,), label=_("Add a record")),
+        Step("penalty", roles=SQUAD, where=ORGANIZATION, statuses=(Status.INVESTIGATING,), label=_("Penalty")),
+        EVIDENCE,
+        Step("submit", roles=SQUAD, where=ORGANIZATION, statuses=(Status.INVESTIGATING,), label=_("Send to legal review")),
+        Step("review", roles=(Role.LEGAL_REVIEWER,), where=JURISDICTION, statuses=(Status.LEGAL_REVIEW,),
+             label=_("Legal review (法制审核)")),
+        # A major case needs the discussion before approval (case_leader_approve); the service records one for any case.
+        Step("discussion", roles=(Role.LEADER,), where=JURISDICTION, statuses=(Status.LEADER_APPROVAL,),
+             label=_("Collective discussion")),
+        Step("approve", roles=(Role.LEADER,), where=JURISDICTION, statuses=(Status.LEADER_APPROVAL,), label=_("Leader approval")),
+        Step("return", roles=(Role.LEADER,), where=JURISDICTION, statuses=(Status.LEADER_APPROVAL,),
+             label=_("Return to legal review")),
+        Step("notify", roles=SQUAD, where=ORGANIZATION, statuses=(Status.APPROVED,), label=_("Notice of proposed penalty")),
+        Step("statement", roles=SQUAD, where=ORGANIZATION, statuses=(Status.NOTIFIED,), label=_("Statement and defence")),
+        Step("hearing_request", roles=SQUAD, where=ORGANIZATION, statuses=(Status.NOTIFIED,), when=hearing_requestable,
+             label=_("Hearing request")),
+        Step("hearing", roles=SQUAD, where=ORGANIZATION, statuses=(Status.NOTIFIED,), when=hearing_pending, label=_("Hearing")),
+        Step("decide", roles=(Role.LEADER,), where=JURISDICTION, statuses=(Status.NOTIFIED,), label=_("Decision")),
+        Step("serve", roles=SQUAD, where=ORGANIZATION, statuses=(Status.DECIDED,), label=_("Service (送达)")),
+        ENFORCE,
+        CLOSE,
+        ARCHIVE,
+        Step("extension", where=OWNER, when=lambda case: case.procedure == Procedure.GENERAL and case.filed_at is not None
+             and awaiting_decision(case), status_message=NOT_AWAITING_DECISION, label=_("Extension of the decision limit")),
+        Step("extension_approve", roles=(Role.LEADER,), where=JURISDICTION, when=awaiting_decision,
+             status_message=NOT_AWAITING_DECISION, label=_("Approve an extension")),
+    ),
+)
+
+SIMPLE = Policy(
+    name="cases.simple",
+    subject_label="case",
+    steps=(
+        # Deciding on the spot makes the case: the subject is the case about to be made (not yet saved), in the place's region.
+        Step("onsite_decide", roles=(Role.OFFICER,), where=JURISDICTION, when=lambda case: case.pk is None, label=_("Decide on the spot")),
+        Step("onsite_file", roles=SQUAD_LEADER, where=ORGANIZATION, statuses=(Status.ONSITE_DECIDED,),
+             label=_("File with the organisation (备案)")),
+        EVIDENCE,
+        ENFORCE,
+        CLOSE,
+        ARCHIVE,
+    ),
+)
+
+POLICIES = {Procedure.GENERAL: GENERAL, Procedure.SIMPLE: SIMPLE}
+
+
+def policy_for(case) -> Policy:
+    """The table of the case's procedure."""
+    return POLICIES[case.procedure]
