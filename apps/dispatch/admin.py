@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.dispatch import services
 from apps.dispatch.models import (
     CategoryRule,
     Deferral,
@@ -79,8 +80,6 @@ class CategoryRuleAdmin(SimpleHistoryAdmin):
 
 @admin.action(description=_("Issue a new hotline secret (shown once)"))
 def rotate_hotline_secret(modeladmin, request, queryset):
-    from apps.dispatch import services
-
     for partner in queryset:
         secret = services.partner_rotate_hotline_secret(user=request.user, partner=partner)
         messages.warning(request, _("New hotline secret of %(partner)s: %(secret)s") % {"partner": partner, "secret": secret})
@@ -88,8 +87,6 @@ def rotate_hotline_secret(modeladmin, request, queryset):
 
 @admin.action(description=_("Issue a new Open311 API key (shown once)"))
 def rotate_open311_key(modeladmin, request, queryset):
-    from apps.dispatch import services
-
     for partner in queryset:
         key = services.partner_rotate_open311_key(user=request.user, partner=partner)
         messages.warning(request, _("New Open311 API key of %(partner)s: %(key)s") % {"partner": partner, "key": key})

@@ -11,8 +11,8 @@ class DispatchConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from apps.dispatch import classifier
-        from apps.gbcp.models import Category
+        from apps.dispatch import classifier  # models load only once the app registry is ready (AppConfig.ready)
+        from apps.gbcp.models import Category  # the same: not importable before ready()
 
         post_save.connect(classifier.forget_keywords, sender=Category, dispatch_uid="dispatch-forget-keywords-save")
         post_delete.connect(classifier.forget_keywords, sender=Category, dispatch_uid="dispatch-forget-keywords-delete")

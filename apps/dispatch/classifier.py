@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from apps.gbcp.errors import ApplicationError
+from apps.gbcp.models import Category
 
 logger = logging.getLogger(__name__)
 
@@ -357,8 +358,6 @@ _keywords = {"built_at": 0.0, "classifier": None}
 
 def keyword_classifier() -> KeywordClassifier:
     """Built once per process and rebuilt when a category changes here, or after a minute (other processes' edits)."""
-    from apps.gbcp.models import Category
-
     now = time.monotonic()
     with _live_lock:
         if _keywords["classifier"] is None or now - _keywords["built_at"] > KEYWORDS_TTL_SECONDS:

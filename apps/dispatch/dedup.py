@@ -8,13 +8,16 @@ score = distance part + time part + text part + reporter part, each visible:
 Candidates come from the spatial index (a bounding box around the point) and
 the (category, status, received_at) index, never from a scan of all tasks.
 """
-import math
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.gis.geos import Polygon
 from django.db import connection
+from django.db.models import Q
+
+from apps.dispatch.models import OPEN_STATUSES, Task
+from apps.gbcp.distance import box_around, metres_between
 
 WEIGHT_DISTANCE = 0.30
 WEIGHT_TIME = 0.15
@@ -61,37 +64,15 @@ def text_similarity(a: str, b: str) -> float:
     return len(x & y) / len(x | y)
 
 
-def metres_between(p, q) -> float:
-    """Haversine distance of two WGS-84 points in metres."""
-    lat1, lat2 = math.radians(p.y), math.radians(q.y)
-    dlat, dlon = lat2 - lat1, math.radians(q.x - p.x)
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
-    return 2 * 6371008.8 * math.asin(math.sqrt(h))
-
-
-def bbox_around(point, metres: float) -> Polygon:
-    dlat = metres / 111_320.0
-    dlon = metres / (111_320.0 * max(math.cos(math.radians(point.y)), 0.01))
-    box = Polygon.from_bbox((point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat))
-    box.srid = 4326
-    return box
-
-
 def candidate_queryset(*, point, category, received_at, rule: Rule, reporter_phone="", exclude_id=None):
     """Open master tasks in the window whose point falls in the box (index lookups only)."""
-    import datetime as dt
-
-    from django.db.models import Q
-
-    from apps.dispatch.models import OPEN_STATUSES, Task
-
     start = received_at - dt.timedelta(hours=rule.window_hours)
     # These two conditions match the partial GiST index of open tasks on PostGIS (migration 0002),
     # so the closed history, however long, is never read.
     qs = Task.objects.filter(status__in=OPEN_STATUSES, master__isnull=True, received_at__gte=start, received_at__lte=received_at)
     if category is not None:
         qs = qs.filter(Q(category=category) | Q(category__isnull=True))
-    box = bbox_around(point, rule.radius_m * (3 if reporter_phone else 1))
+    box = box_around(point, rule.radius_m * (3 if reporter_phone else 1))
     if connection.vendor == "sqlite":
         # SpatiaLite answers a box query from its R*Tree only when asked through SpatialIndex.
         west, south, east, north = box.extent

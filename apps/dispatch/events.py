@@ -1,7 +1,8 @@
 """Real-time payloads of the task centre, sent after commit through the realtime event helper."""
 from django.utils.translation import gettext as _
 
-from apps.accounts.jurisdiction import staff_members
+from apps.accounts.jurisdiction import staff_members, users_covering
+from apps.accounts.models import Role
 from apps.realtime.events import publish
 
 
@@ -46,13 +47,10 @@ def task_closed(task):
 
 
 def task_alert(task, level):
-    from apps.accounts.models import Membership, Role
-
     users = [task.owner] if task.owner_id else []
     # The dispatchers whose jurisdiction holds the task are told too.
     code = task.region_code or ""
-    dispatchers = Membership.objects.filter(role=Role.DISPATCHER, is_active=True).select_related("organization__region", "user")
-    users += [m.user for m in dispatchers if code.startswith(m.organization.region.scope)]
+    users += users_covering(code, roles=[Role.DISPATCHER])
     title = (_("Task %(number)s is overdue") if level == "red" else _("Task %(number)s: 80%% of its time used")) % {"number": task.number}
     publish(event="task.overdue" if level == "red" else "task.yellow", payload=_payload(task), users={u.pk: u for u in users}.values(),
             region_code=code or None, title=title, level="urgent" if level == "red" else "warning", link=_link(task))

@@ -2,7 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.dispatch import selectors_ui
+from apps.dispatch import selectors
 from apps.dispatch.models import Source, Status, Task
 from apps.gbcp.forms import MultiplePhotoField
 
@@ -16,7 +16,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("any"))] + [(c.code, f"{c.code} {c.name}") for c in selectors_ui.leaf_categories()]
+        self.fields["category"].choices = [("", _("any"))] + [(c.code, f"{c.code} {c.name}") for c in selectors.leaf_categories()]
 
 
 class CategoryForm(forms.Form):
@@ -24,7 +24,7 @@ class CategoryForm(forms.Form):
 
     def __init__(self, *args, task=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = selectors_ui.leaf_categories()
+        self.fields["category"].queryset = selectors.leaf_categories()
 
 
 class DispatchForm(forms.Form):
@@ -34,7 +34,7 @@ class DispatchForm(forms.Form):
 
     def __init__(self, *args, task=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = selectors_ui.dispatch_organizations(task)
+        self.fields["organization"].queryset = selectors.dispatch_organizations(task)
 
     def clean(self):
         data = super().clean()
@@ -98,7 +98,7 @@ class WhistleForm(forms.Form):
 
     def __init__(self, *args, task=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departments"].queryset = selectors_ui.whistle_departments(task)
+        self.fields["departments"].queryset = selectors.whistle_departments(task)
 
 
 class DuplicateDecisionForm(EmptyForm):

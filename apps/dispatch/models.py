@@ -9,6 +9,9 @@ from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.workflow.models import StepLog
+from apps.workflow.sequences import SequenceCounter
+
 
 class Source(models.TextChoices):
     HOTLINE = "hotline", _("12345 hotline")
@@ -175,20 +178,16 @@ class Task(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class TaskLog(models.Model):
+class TaskLog(StepLog):
     """A step on a task, with who, when and why (returns and rejections need a reason)."""
 
-    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="logs")
-    action = models.CharField(_("action"), max_length=32)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    subject_field = "task"
 
-    class Meta:
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="logs")
+
+    class Meta(StepLog.Meta):
         verbose_name = _("task log entry")
         verbose_name_plural = _("task log")
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.task.number} {self.action}"
@@ -311,11 +310,8 @@ class OutboxMessage(models.Model):
         constraints = [models.UniqueConstraint(fields=["task", "kind"], name="outbox_one_per_kind")]
 
 
-class NumberSequence(models.Model):
-    """Counters behind task numbers (one per day), handed out under a row lock."""
-
-    key = models.CharField(max_length=32, unique=True)
-    last = models.PositiveIntegerField(default=0)
+class NumberSequence(SequenceCounter):
+    """Counters behind task numbers (one per day), handed out by ``apps.workflow.sequences.next_value``."""
 
 
 def task_photo_path(instance, filename):

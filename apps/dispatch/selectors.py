@@ -1,9 +1,12 @@
-"""Reads of tasks by who asks: dispatchers by jurisdiction, squads their own organisation's tasks."""
+"""Reads of tasks by who asks (dispatchers by jurisdiction, squads their own organisation's tasks), and the
+categories and organisations a task's forms may choose from."""
+from django.conf import settings
 from django.db.models import Q
 
 from apps.accounts.jurisdiction import EVERYTHING, jurisdiction_prefixes, scope_filter, staff_organization_ids
-from apps.dispatch.models import OPEN_STATUSES, DuplicateCandidate, Status, Task
+from apps.dispatch.models import OPEN_STATUSES, DuplicateCandidate, Status, Task, WhistleSummons
 from apps.gbcp.errors import NotFound
+from apps.gbcp.models import Category, Organization
 
 
 def _visible_q(user, org_ids) -> Q | None:
@@ -65,6 +68,72 @@ def suggestions_for_task(*, task):
     return DuplicateCandidate.objects.filter(task=task).select_related("candidate").order_by("-score")
 
 
+def summons_list_for_user(*, user):
+    """Whistle summonses of the departments the user serves in as staff, newest first."""
+    return (WhistleSummons.objects.filter(department_id__in=staff_organization_ids(user))
+            .select_related("whistle__task", "department").order_by("-due_at"))
+
+
+def summons_get_for_user(*, user, id) -> WhistleSummons:
+    """One summons of the user's departments (any, for a superuser); another department's is not found."""
+    qs = WhistleSummons.objects.select_related("whistle__task", "department") if user.is_superuser else summons_list_for_user(user=user)
+    summons = qs.filter(pk=id).first()
+    if summons is None:
+        raise NotFound()
+    return summons
+
+
 def task_status_labels() -> dict:
     """Task status codes and their names in the active language (for pages that show live task events)."""
     return {code: str(label) for code, label in Status.choices}
+
+
+# --- what a task's forms may choose from (every incoming key resolves in these) ----------------
+
+def leaf_categories(*, public_only=False):
+    """Active leaf categories (a deadline unit makes a leaf); ``public_only``: those open to public reports."""
+    qs = Category.objects.filter(is_active=True).exclude(deadline_unit="")
+    if public_only:
+        qs = qs.filter(is_public=True)
+    return qs.order_by("code")
+
+
+def district_code(task) -> str:
+    return (task.region_code or "")[:6]
+
+
+def dispatch_organizations(task):
+    """Where a task may be sent by hand (a dispatcher's override, a squad's referral): the active teams, street
+    offices and departments of its district; an organisation elsewhere answers like one that does not exist."""
+    qs = Organization.objects.filter(is_active=True).select_related("region").order_by("region__code", "level", "name")
+    code = district_code(task)
+    if code:
+        qs = qs.filter(region__code__startswith=code)
+    return qs.exclude(kind__in=[Organization.Kind.HOTLINE_CENTRE])
+
+
+def whistle_departments(task):
+    """Functional departments and street offices of the task's district."""
+    return (
+        Organization.objects.filter(
+            is_active=True, region__code__startswith=district_code(task) or settings.CITY_REGION_CODE[:4],
+            kind__in=[Organization.Kind.FUNCTIONAL_DEPARTMENT, Organization.Kind.STREET_OFFICE],
+        )
+        .select_related("region").order_by("kind", "region__code", "name")
+    )
+
+
+def street_office_for_task(task):
+    """The street office whose street holds the task (the one that may blow the whistle on it), or None.
+
+    Asked by the policy for every page and guard, so the answer is kept on the task object for its lifetime.
+    """
+    if "_street_office" not in task.__dict__:
+        code = task.region_code or ""
+        prefixes = [code[:n] for n in range(1, len(code) + 1)]
+        task.__dict__["_street_office"] = (
+            Organization.objects.filter(kind=Organization.Kind.STREET_OFFICE, region__code__in=prefixes)
+            .select_related("region").order_by("-region__code", "pk").first()
+            if prefixes else None
+        )
+    return task.__dict__["_street_office"]

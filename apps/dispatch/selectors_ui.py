@@ -1,16 +1,12 @@
-"""Read-only helpers of the dispatch staff pages, layered on apps.dispatch.selectors (jurisdiction stays there)."""
-from django.conf import settings
+"""Read-only helpers of the dispatch staff pages, layered on apps.dispatch.selectors (jurisdiction stays there;
+who may do what is apps.dispatch.policy)."""
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from viewflow.workflow.models import Task as FlowTask
 
-from apps.accounts.jurisdiction import covers_code, serves_in, staff_memberships
-from apps.accounts.models import Role
 from apps.dispatch import selectors
 from apps.dispatch.models import DuplicateCandidate, Status, Task
-from apps.gbcp.models import Category, Organization
-
-HANDLER_ROLES = (Role.SQUAD_LEADER, Role.OFFICER)
 
 
 def queue_for_user(*, user, status=None, source=None, alert=None, category=None, q=None):
@@ -60,67 +56,11 @@ def tasks_geojson(tasks, link=lambda t: f"/dispatch/tasks/{t.pk}/"):
     }
 
 
-def leaf_categories(*, public_only=False):
-    qs = Category.objects.filter(is_active=True).exclude(deadline_unit="")
-    if public_only:
-        qs = qs.filter(is_public=True)
-    return qs.order_by("code")
-
-
-def district_code(task) -> str:
-    return (task.region_code or "")[:6]
-
-
-def dispatch_organizations(task):
-    """Where a dispatcher may send the task by hand: teams, street offices and departments of its district."""
-    qs = Organization.objects.filter(is_active=True).select_related("region").order_by("region__code", "level", "name")
-    code = district_code(task)
-    if code:
-        qs = qs.filter(region__code__startswith=code)
-    return qs.exclude(kind__in=[Organization.Kind.HOTLINE_CENTRE])
-
-
-def whistle_departments(task):
-    """Functional departments and street offices of the task's district."""
-    return (
-        Organization.objects.filter(
-            is_active=True, region__code__startswith=district_code(task) or settings.CITY_REGION_CODE[:4],
-            kind__in=[Organization.Kind.FUNCTIONAL_DEPARTMENT, Organization.Kind.STREET_OFFICE],
-        )
-        .select_related("region").order_by("kind", "region__code", "name")
-    )
-
-
 def flow_steps(task):
-    from viewflow.workflow.models import Task as FlowTask
-
+    """The Viewflow steps of the task's process, oldest first (the page's step table)."""
     if task.process_id is None:
         return []
     return list(FlowTask.objects.filter(process_id=task.process_id).select_related("owner").order_by("created", "id"))
-
-
-def open_step_names(steps) -> set:
-    from viewflow.workflow.status import STATUS
-
-    return {s.flow_task.name for s in steps if s.status in (STATUS.NEW, STATUS.ASSIGNED)}
-
-
-# --- who may do what (mirrors the services' rules, so forms show only where they can succeed) ---
-
-def is_dispatcher_for(user, task) -> bool:
-    return user.is_superuser or (user.has_role(Role.DISPATCHER) and covers_code(user, task.region_code or settings.CITY_REGION_CODE[:4]))
-
-
-def is_handler_for(user, task, roles=HANDLER_ROLES) -> bool:
-    return user.is_superuser or serves_in(user, task.organization_id, roles)
-
-
-def street_office_for(user, task):
-    return next(
-        (m.organization for m in staff_memberships(user)
-         if m.organization.kind == Organization.Kind.STREET_OFFICE and (task.region_code or "").startswith(m.organization.region.code)),
-        None,
-    )
 
 
 def summons_lateness(summons, now=None):

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import staff_required
-from apps.accounts.jurisdiction import staff_organization_ids
-from apps.accounts.models import Role
+from apps.cases.selectors import case_for_task
 from apps.dispatch import forms, selectors, selectors_ui, services
-from apps.dispatch.models import Deferral, DuplicateCandidate, Status, WhistleSummons
+from apps.dispatch.models import Deferral, DuplicateCandidate, WhistleSummons
+from apps.dispatch.policy import WHISTLE_POLICY, task_actions
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.masking import clearance_for
 
@@ -62,53 +62,32 @@ def _history_rows(task, limit=30):
     return rows
 
 
-def _available_actions(user, task, open_steps):
-    dispatcher = selectors_ui.is_dispatcher_for(user, task)
-    handler = selectors_ui.is_handler_for(user, task)
-    handling = task.status in (Status.ACCEPTED, Status.IN_PROGRESS)
-    return {
-        "category": dispatcher and task.status == Status.NEW,
-        "dispatch": dispatcher and "dispatch" in open_steps,
-        "accept": handler and "accept" in open_steps,
-        "arrive": handler and task.status == Status.ACCEPTED,
-        "feedback": handler and handling and "handle" in open_steps,
-        "defer": handler and handling,
-        "write_off": handler and task.status == Status.DEFERRED,
-        "approve_deferral": user.has_role(Role.LEADER) or selectors_ui.is_handler_for(user, task, roles=(Role.SQUAD_LEADER,)),
-        "verify": dispatcher and "verify" in open_steps,
-        "whistle": task.is_open and selectors_ui.street_office_for(user, task) is not None,
-        "decide": dispatcher and task.status == Status.NEW,
-        "escalate": handler and handling,
-    }
-
-
 @staff_required
 def task_detail(request, pk):
     task = _task_or_404(request.user, pk)
     steps = selectors_ui.flow_steps(task)
-    can = _available_actions(request.user, task, selectors_ui.open_step_names(steps))
+    # Which forms and buttons the page shows: the steps the policy lets this user do now.
+    can = task_actions(request.user, task)
     whistles = list(task.whistles.select_related("street_office", "blown_by").prefetch_related(
         Prefetch("summonses", queryset=WhistleSummons.objects.select_related("department", "reported_by").order_by("department__name"))
     ).order_by("-blown_at"))
-    my_orgs = set(staff_organization_ids(request.user))
     for whistle in whistles:
         for summons in whistle.summonses.all():
             summons.lateness = selectors_ui.summons_lateness(summons)
-            summons.can_report_in = summons.reported_at is None and (request.user.is_superuser or summons.department_id in my_orgs)
+            summons.can_report_in = WHISTLE_POLICY.allows(request.user, "report_in", summons)
     action_forms = {
-        "category": forms.CategoryForm(initial={"category": task.category_id}) if can["category"] else None,
+        "category": forms.CategoryForm(initial={"category": task.category_id}) if can["set_category"] else None,
         "dispatch": forms.DispatchForm(task=task) if can["dispatch"] else None,
-        "return": forms.ReasonForm() if can["accept"] else None,
+        "return": forms.ReasonForm() if can["return"] else None,
         "feedback": forms.FeedbackForm() if can["feedback"] else None,
         "verify": forms.VerifyForm(initial={"decision": "approve"}) if can["verify"] else None,
         "defer": forms.DeferForm() if can["defer"] else None,
-        "whistle": forms.WhistleForm(task=task) if can["whistle"] else None,
+        "whistle": forms.WhistleForm(task=task) if can["blow"] else None,
     }
     point = selectors_ui.tasks_geojson([task])
-    from apps.cases.selectors import case_for_task
-
     escalated_case = case_for_task(task=task)
-    can["escalate"] = can["escalate"] and escalated_case is None
+    can["escalate"] = can["escalate"] and escalated_case is None  # one case per task (the service's already_escalated)
+    can["approve_deferral"] = can["approve_deferral"] or can["approve_deferral_as_leader"]
     return render(request, "dispatch/task_detail.html", {
         "task": task, "can": can, "escalated_case": escalated_case, "action_forms": action_forms, "steps": steps,
         "suggestions": list(selectors.suggestions_for_task(task=task).select_related("candidate__category")),

@@ -2,12 +2,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.dispatch import selectors as dispatch_selectors
 from apps.gbcp import idempotency
 from apps.gbcp.errors import ApplicationError
-from apps.gbcp.models import Category
 from apps.gbcp.forms import MultiplePhotoField
+from apps.gbcp.models import Category
 from apps.gbcp.validators import validate_phone
-
 
 
 class ReportForm(forms.Form):
@@ -31,9 +31,8 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["submission_token"].initial = idempotency.new_key()
-        self.fields["category"].queryset = (
-            Category.objects.filter(is_active=True, is_public=True).exclude(deadline_unit="").order_by("code")
-        )
+        # Only the categories open to public reports: any other code answers like one that does not exist.
+        self.fields["category"].queryset = dispatch_selectors.leaf_categories(public_only=True)
 
     def clean(self):
         cleaned = super().clean()

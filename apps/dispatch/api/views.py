@@ -1,15 +1,15 @@
-"""Task API for the mobile client: my tasks, accept/return, arrive, feedback, defer, report in."""
+"""Task API for the mobile client: my tasks (with the steps the caller may do, ``actions``), accept/return, arrive,
+feedback, refer, defer, escalate, report in."""
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.jurisdiction import staff_organization_ids
+from apps.cases.selectors import cause_get
 from apps.dispatch import selectors, services
 from apps.dispatch.api import serializers as s
 from apps.dispatch.models import DuplicateCandidate, TaskLog, WhistleSummons
-from apps.gbcp.errors import NotFound
 
 
 class TaskListView(generics.ListAPIView):
@@ -62,7 +62,7 @@ class _ActionView(APIView):
         task = _task(request, pk)
         data = {}
         if self.serializer_class is not None:
-            serializer = self.serializer_class(data=request.data)
+            serializer = self.serializer_class(data=request.data, context={"request": request, "task": task})
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
         self.act(request, task, data)
@@ -87,8 +87,6 @@ class EscalateSerializer(serializers.Serializer):
 
 
 def _escalate(request, task, data):
-    from apps.cases.selectors import cause_get
-
     cause = cause_get(code=data["cause"]) if data.get("cause") else None
     return services.task_escalate(user=request.user, task=task, cause=cause, facts=data.get("facts", ""))
 
@@ -105,16 +103,12 @@ class MySummonsListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return WhistleSummons.objects.none()
-        org_ids = staff_organization_ids(self.request.user)
-        return WhistleSummons.objects.filter(department_id__in=org_ids).select_related("whistle__task", "department").order_by("-due_at")
+        return selectors.summons_list_for_user(user=self.request.user)
 
 
 class SummonsReportInView(APIView):
     @extend_schema(request=None, responses=s.SummonsSerializer)
     def post(self, request, pk):
-        org_ids = staff_organization_ids(request.user)
-        summons = WhistleSummons.objects.filter(pk=pk).select_related("whistle__task", "department").first()
-        if summons is None or (summons.department_id not in org_ids and not request.user.is_superuser):
-            raise NotFound()
+        summons = selectors.summons_get_for_user(user=request.user, id=pk)
         summons = services.summons_report_in(user=request.user, summons=summons)
         return Response(s.SummonsSerializer(summons).data)

@@ -9,6 +9,10 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils import timezone
 
+from apps.dispatch.models import Source
+from apps.dispatch.services import task_intake
+from apps.gbcp.models import Category
+
 REQUIRED = ["id", "text", "lat", "lon", "reported_at", "category", "duplicate_of"]
 
 
@@ -61,10 +65,6 @@ class Command(BaseCommand):
         return sorted(rows, key=lambda r: r["when"])
 
     def _run(self, rows, root, stats):
-        from apps.dispatch.models import Source
-        from apps.dispatch.services import task_intake
-        from apps.gbcp.models import Category
-
         categories = {c.code: c for c in Category.objects.all()}
         task_to_row = {}
         # Reports in the file may be older than "now": shift them so the newest is a minute ago.

@@ -1,0 +1,17 @@
+"""Open311 GeoReport v2 (JSON) for civic apps: services, service definitions, requests and tokens.
+
+``errors`` (its own refusal format), ``selectors`` (what the public may read), ``serializers`` (the shapes in
+and out) and ``views`` (the endpoints, with the one place that decides rendering); writes go through
+``apps.dispatch.services``. The views are named here for ``apps.dispatch.open311_urls``.
+"""
+from apps.dispatch.api.open311.views import (
+    DiscoveryView,
+    MissingFormatView,
+    RequestDetailView,
+    RequestListView,
+    ServiceDefinitionView,
+    ServiceListView,
+    TokenView,
+)
+
+__all__ = ["DiscoveryView", "MissingFormatView", "RequestDetailView", "RequestListView", "ServiceDefinitionView", "ServiceListView", "TokenView"]
