@@ -5,8 +5,6 @@ Dispatchers act where their jurisdiction holds the task; the squad acts on the t
 handles; the street office of the task's street blows the whistle and the summoned departments report in.
 Superusers may do every step; the states still apply to them.
 """
-from dataclasses import dataclass, field
-
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -21,17 +19,6 @@ ANY_STAFF = tuple(sorted(STAFF_ROLES))
 HANDLING = (Status.ACCEPTED, Status.IN_PROGRESS)
 
 
-@dataclass
-class DispatchPolicy(Policy):
-    """A policy whose refusals may say, per step, who may act in the words the task centre always used."""
-
-    denied: dict = field(default_factory=dict)
-
-    def denied_message(self, step: Step) -> str:
-        message = self.denied.get(step.name)
-        return str(message) if message else super().denied_message(step)
-
-
 def task_region_code(task) -> str:
     """A task without a place lies with the city: only a dispatcher of the whole city holds it."""
     return task.region_code or settings.CITY_REGION_CODE[:4]
@@ -39,14 +26,14 @@ def task_region_code(task) -> str:
 
 DISPATCHER_ONLY = _("Only a dispatcher whose jurisdiction holds this task may do this.")
 
-TASK_POLICY = DispatchPolicy(
+TASK_POLICY = Policy(
     name="dispatch task",
     subject_label="task",
     region_code=task_region_code,
     steps=(
-        Step("set_category", roles=DISPATCHERS, where=JURISDICTION, statuses=(Status.NEW,), label=_("Set the category"),
+        Step("set_category", roles=DISPATCHERS, where=JURISDICTION, denied_message=DISPATCHER_ONLY, statuses=(Status.NEW,), label=_("Set the category"),
              status_message=_("The category can only change before dispatch.")),
-        Step("dispatch", roles=DISPATCHERS, where=JURISDICTION, statuses=(Status.NEW,), label=_("Dispatch"),
+        Step("dispatch", roles=DISPATCHERS, where=JURISDICTION, denied_message=DISPATCHER_ONLY, statuses=(Status.NEW,), label=_("Dispatch"),
              status_message=_("Only a new task can be dispatched.")),
         Step("accept", roles=HANDLERS, where=ORGANIZATION, statuses=(Status.DISPATCHED,), label=_("Accept"),
              status_message=_("Only a dispatched task can be accepted.")),
@@ -67,14 +54,13 @@ TASK_POLICY = DispatchPolicy(
         Step("approve_deferral_as_leader", roles=(Role.LEADER,), where=JURISDICTION, label=_("Approve")),
         Step("write_off", roles=HANDLERS, where=ORGANIZATION, statuses=(Status.DEFERRED,), label=_("Write off (销账)"),
              status_message=_("The task is not on the ledger.")),
-        Step("verify", roles=DISPATCHERS, where=JURISDICTION, statuses=(Status.FEEDBACK,), label=_("Verify"),
+        Step("verify", roles=DISPATCHERS, where=JURISDICTION, denied_message=DISPATCHER_ONLY, statuses=(Status.FEEDBACK,), label=_("Verify"),
              status_message=_("Only a task awaiting verification can be verified.")),
         # A suggested duplicate: kept apart at any time, merged only before dispatch.
-        Step("keep_apart", roles=DISPATCHERS, where=JURISDICTION, label=_("Keep apart")),
-        Step("merge", roles=DISPATCHERS, where=JURISDICTION, statuses=(Status.NEW,), label=_("Merge into it"),
+        Step("keep_apart", roles=DISPATCHERS, where=JURISDICTION, denied_message=DISPATCHER_ONLY, label=_("Keep apart")),
+        Step("merge", roles=DISPATCHERS, where=JURISDICTION, denied_message=DISPATCHER_ONLY, statuses=(Status.NEW,), label=_("Merge into it"),
              status_message=_("Only a task not yet dispatched can be merged into an open task.")),
     ),
-    denied={name: DISPATCHER_ONLY for name in ("set_category", "dispatch", "verify", "keep_apart", "merge")},
 )
 
 
@@ -87,7 +73,7 @@ def _whistle_organization_id(subject):
 
 
 # 吹哨报到. Two subjects: a whistle is blown on a task, a summons is reported in on.
-WHISTLE_POLICY = DispatchPolicy(
+WHISTLE_POLICY = Policy(
     name="whistle",
     subject_label="whistle",
     region_code=lambda subject: getattr(subject, "region_code", "") or "",
@@ -95,15 +81,12 @@ WHISTLE_POLICY = DispatchPolicy(
     owner_id=lambda subject: None,
     steps=(
         Step("blow", roles=ANY_STAFF, where=ORGANIZATION, statuses=tuple(OPEN_STATUSES), label=_("Blow the whistle"),
-             status_message=_("The task is not open.")),
+             status_message=_("The task is not open."),
+             denied_message=_("Only the street office of the task's street can blow the whistle.")),
         # Its "already reported in" has a code of its own (already_reported), said by the service.
         Step("report_in", roles=ANY_STAFF, where=ORGANIZATION, when=lambda summons: summons.reported_at is None,
-             label=_("Report in")),
+             label=_("Report in"), denied_message=_("Only the summoned department can report in.")),
     ),
-    denied={
-        "blow": _("Only the street office of the task's street can blow the whistle."),
-        "report_in": _("Only the summoned department can report in."),
-    },
 )
 
 

@@ -37,6 +37,7 @@ class Step:
     when: Callable | None = None  # a further condition on the subject (``case.major``), part of "is it open"
     label: str = ""
     status_message: str = ""  # said with the 409 when the step is not open now (give it with gettext_lazy)
+    denied_message: str = ""  # said with the 403 instead of the sentence built from roles and where
 
     def __post_init__(self):
         if self.where not in WHERE:
@@ -122,6 +123,8 @@ class Policy:
             raise ApplicationError(message, code="illegal_step", status_code=409)
 
     def denied_message(self, step: Step) -> str:
+        if step.denied_message:
+            return str(step.denied_message)
         roles = "/".join(str(Role(r).label) for r in step.roles)
         if step.where == OWNER:
             return _("Only the officer in charge of this %(subject)s may do this.") % {"subject": _(self.subject_label)}
