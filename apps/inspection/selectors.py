@@ -4,8 +4,12 @@ import datetime as dt
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from apps.accounts.jurisdiction import scope_filter, staff_organization_ids
+from apps.accounts.jurisdiction import jurisdiction_prefixes, scope_filter, staff_members, staff_organization_ids
+from apps.accounts.models import User
+from apps.cases.selectors import cases_for_place
+from apps.dispatch.selectors import task_list_for_user
 from apps.gbcp.errors import NotFound
+from apps.gbcp.models import Organization, Place
 from apps.inspection.models import (
     Assignment,
     Checklist,
@@ -19,6 +23,7 @@ from apps.inspection.models import (
     SelfCheck,
     SelfCheckAnswer,
 )
+from apps.ledger.selectors import licences_for_place
 
 
 def _staff(user) -> bool:
@@ -110,6 +115,14 @@ def draw_get_for_user(*, user, id) -> Draw:
     return draw
 
 
+def draw_list_to_carry_out(*, user):
+    """The draws an inspection by ``user`` may name: the published ones (public anyway; a district's draw is
+    carried out by its streets' officers) and the unpublished ones of the user's jurisdiction."""
+    if not _staff(user):
+        return Draw.objects.none()
+    return Draw.objects.filter(Q(is_published=True) | scope_filter(user, "region_code"))
+
+
 def draw_list_published():
     return Draw.objects.filter(is_published=True).order_by("-published_at", "-id")
 
@@ -123,8 +136,6 @@ def draw_get_published(*, id) -> Draw:
 
 def draw_rows(*, draw: Draw) -> list[dict]:
     """The result with place names and addresses and inspector display codes (badge numbers), nothing personal."""
-    from apps.gbcp.models import Place
-
     place_ids = [row["place"] for row in draw.result]
     places = Place.objects.in_bulk(place_ids)
     codes = {row["id"]: row["code"] for row in draw.pool}
@@ -218,11 +229,23 @@ def inspections_for_entity(*, entity):
 
 
 def merchant_places(*, user):
-    from apps.gbcp.models import Place
-
     if user is None or not user.is_authenticated or not user.entity_id:
         return Place.objects.none()
     return Place.objects.filter(operator_id=user.entity_id, is_active=True).select_related("region").order_by("id")
+
+
+def co_officer_list_for_user(*, user):
+    """Who a user may name as the second officer of an inspection: active staff of the organisations serving
+    inside the user's jurisdiction or over it (a street's squad, the district bureau above it). Whether the one
+    named is an officer of the place is the service's question."""
+    if not _staff(user):
+        return User.objects.none()
+    organizations = Organization.objects.all()
+    prefixes = jurisdiction_prefixes(user)
+    if prefixes is not None:
+        above = {prefix[:n] for prefix in prefixes for n in range(1, len(prefix) + 1)}
+        organizations = organizations.filter(scope_filter(user, "region__code") | Q(region__scope__in=above))
+    return staff_members(organization_ids=organizations.values_list("pk", flat=True))
 
 
 def qualification_for(*, user) -> InspectorQualification | None:
@@ -232,27 +255,14 @@ def qualification_for(*, user) -> InspectorQualification | None:
 # --- a place's history -------------------------------------------------------------------------------
 
 def place_history(*, user, place) -> dict:
-    """Everything known about a place: ledger licences, inspections, findings, self-checks, tasks, cases (where those apps exist)."""
+    """Everything known about a place: ledger licences, inspections, findings, self-checks, tasks, cases."""
     history = {
         "records": list(record_list_for_user(user=user, place=place)[:50]),
         "findings": list(finding_list_for_user(user=user, place=place)[:50]),
         "self_checks": list(self_check_list_for_user(user=user, place=place)[:50]),
         "assignments": list(assignment_list_for_user(user=user).filter(place=place).exclude(status=Assignment.Status.DONE)[:20]),
-        "licences": [], "tasks": [], "cases": [], "ledger": None,
+        "licences": list(licences_for_place(place=place)),
+        "tasks": list(task_list_for_user(user=user).filter(place=place)[:50]),
+        "cases": list(cases_for_place(user=user, place=place)[:50]),
     }
-    try:
-        from apps.ledger import selectors as ledger
-    except ImportError:
-        ledger = None
-    if ledger is not None and hasattr(ledger, "licences_for_place"):
-        history["licences"] = list(ledger.licences_for_place(place=place))
-    from apps.dispatch.selectors import task_list_for_user
-
-    history["tasks"] = list(task_list_for_user(user=user).filter(place=place)[:50])
-    try:
-        from apps.cases.selectors import cases_for_place
-    except ImportError:
-        cases_for_place = None
-    if cases_for_place is not None:
-        history["cases"] = list(cases_for_place(user=user, place=place)[:50])
     return history

@@ -16,6 +16,7 @@ from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.selectors import place_get_for_user
 from apps.inspection import forms, selectors, services
 from apps.inspection.models import Assignment
+from apps.inspection.policy import INSPECTION
 
 PAGE_SIZE = 25
 
@@ -109,6 +110,7 @@ def draw_detail(request, pk):
         raise Http404
     return render(request, "inspection/draw_detail.html", {
         "draw": draw, "rows": selectors.draw_rows(draw=draw), "replay": services.draw_replay(draw=draw), "public": False,
+        "may_publish": INSPECTION.allows(request.user, "publish_draw", draw),
     })
 
 

@@ -7,8 +7,9 @@ importer recognises them by SHA-256 and nothing changes.
 import csv
 import hashlib
 import io
-import math
 import random
+
+from django.contrib.gis.geos import Point
 
 from apps.gbcp.models import Place
 from apps.ledger import services
@@ -36,6 +37,7 @@ def _district_name(place):
 def licence_rows(places, rng):
     """Restaurants: most have a food licence, some expired (still marked active), every fourth has none."""
     rows = []
+    restaurants = 0  # counted apart, so that however few the demo city has, one lacks a licence and one has expired
     for n, place in enumerate(places):
         holder = place.operator.uscc if place.operator else ""
         department = f"{_district_name(place)}{DEMO_FOOD_DEPARTMENT}"
@@ -44,8 +46,9 @@ def licence_rows(places, rng):
             where = ["", f"{place.point.x:.7f}", f"{place.point.y:.7f}"]
         seq = f"{place.pk:06d}"
         if place.kind == Place.Kind.RESTAURANT:
-            if n % 4 != 0:
-                valid_to = "2025-06-30" if n % 5 == 1 else "2029-12-31"
+            restaurants += 1
+            if restaurants % 4 != 1:
+                valid_to = "2025-06-30" if restaurants % 5 == 2 else "2029-12-31"
                 rows.append(["食品经营许可证", f"JY1{place.city_code[:6]}{seq}", holder, *where, department, "2021-07-01", valid_to, ""])
         elif place.kind == Place.Kind.CONSTRUCTION_SITE:
             rows.append(["建筑工程施工许可证", f"SG{place.city_code[:6]}{seq}", holder, *where, f"{_district_name(place)}住房和城乡建设委员会",
@@ -75,9 +78,7 @@ def zone_rows(places, rng):
 
 
 def _square_wkt(x, y, half_m):
-    dlat = half_m / 111_000
-    dlon = half_m / (111_000 * math.cos(math.radians(y)))
-    x0, y0, x1, y1 = x - dlon, y - dlat, x + dlon, y + dlat
+    x0, y0, x1, y1 = services.square_around(Point(x, y, srid=4326), half_m).extent
     return f"POLYGON(({x0:.7f} {y0:.7f},{x1:.7f} {y0:.7f},{x1:.7f} {y1:.7f},{x0:.7f} {y1:.7f},{x0:.7f} {y0:.7f}))"
 
 

@@ -201,14 +201,6 @@ def overview_counts(*, user, today=None) -> dict:
     }
 
 
-def place_get(*, id) -> Place:
-    """A place by id (callers check access, e.g. through ledger_for_place)."""
-    place = Place.objects.select_related("region").filter(pk=id).first()
-    if place is None:
-        raise NotFound()
-    return place
-
-
 # Fields of correctable records that hold personal data, and how they are masked (model name, field) → kind.
 CORRECTION_MASKS = {
     ("frontagezone", "responsible_name"): "name",

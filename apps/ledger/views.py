@@ -11,18 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import staff_required
-from apps.accounts.jurisdiction import covers_code
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.masking import clearance_for, mask_phone
 from apps.ledger import forms, selectors, services
 from apps.ledger.models import Correction, Finding, FrontageZone, LicenceKind
+from apps.ledger.policy import LEDGER, own_area
 
 PAGE_SIZE = 25
 DUTIES = dict(FrontageZone.Duty.choices)
 
 
-def _is_manager(user):
-    return user.is_superuser or user.has_role(*services.LEDGER_MANAGER_ROLES)
+def _actions(user):
+    """The ledger steps the user may take over their own jurisdiction (which buttons the pages show)."""
+    return LEDGER.actions(user, own_area(user))
 
 
 def _map_context():
@@ -35,7 +36,7 @@ def overview(request):
         "counts": selectors.overview_counts(user=request.user),
         "batches": selectors.batch_list_for_user(user=request.user)[:10],
         "runs": selectors.comparison_run_list(user=request.user),
-        "is_manager": _is_manager(request.user),
+        "actions": _actions(request.user),
     })
 
 
@@ -60,7 +61,7 @@ def finding_list(request):
     return render(request, "ledger/findings.html", {
         "page": page, "findings": list(page.object_list), "status": status, "rule": request.GET.get("rule", ""),
         "statuses": Finding.Status.choices, "rules": Finding.Rule.choices, "form": forms.SendBackForm(),
-        "send_backs": selectors.send_back_list_for_user(user=request.user)[:10], "is_manager": _is_manager(request.user),
+        "send_backs": selectors.send_back_list_for_user(user=request.user)[:10], "actions": _actions(request.user),
     })
 
 
@@ -113,9 +114,11 @@ def correction_list(request):
     status = request.GET.get("status", Correction.Status.PENDING)
     qs = selectors.correction_list_for_user(user=request.user, status=status or None)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    corrections = list(page.object_list)
+    for correction in corrections:
+        correction.may_review = LEDGER.allows(request.user, "review_correction", correction)
     return render(request, "ledger/corrections.html", {
-        "page": page, "corrections": list(page.object_list), "status": status, "statuses": Correction.Status.choices,
-        "is_manager": _is_manager(request.user),
+        "page": page, "corrections": corrections, "status": status, "statuses": Correction.Status.choices,
     })
 
 
@@ -141,7 +144,7 @@ def correction_review(request, pk):
 
 @staff_required
 def import_page(request):
-    if not _is_manager(request.user):
+    if not LEDGER.may_act(request.user, "import", own_area(request.user)):
         raise PermissionDenied
     report = None
     form = forms.ImportForm(request.POST or None, request.FILES or None)
@@ -181,27 +184,6 @@ def map_page(request):
     })
 
 
-
-
-
-def _correction_target(user, target_type, target_id):
-    """The record to correct, through the same scoped selectors as the lists (404 outside the jurisdiction)."""
-    getters = {
-        "licence": selectors.licence_get_for_user, "zone": selectors.zone_get_for_user, "key_point": selectors.key_point_get_for_user,
-    }
-    try:
-        if target_type == "place":
-            from apps.gbcp.models import Place
-
-            place = Place.objects.select_related("region").filter(pk=target_id).first()
-            if place is None or not covers_code(user, place.region.code):
-                raise NotFound()
-            return place
-        return getters[target_type](user=user, id=target_id)
-    except (NotFound, KeyError):
-        raise Http404
-
-
 @staff_required
 def correction_new(request):
     """An officer reports an error in a ledger record (citizens use the API from the portal)."""
@@ -209,7 +191,10 @@ def correction_new(request):
     target_type, target_id = source.get("target_type", ""), source.get("target_id", "")
     if not target_id.isdigit():
         raise Http404
-    target = _correction_target(request.user, target_type, int(target_id))
+    try:  # staff pages: the records of the user's jurisdiction, through the same selectors as the lists
+        target = selectors.correction_target_get_for_user(user=request.user, target_type=target_type, id=int(target_id))
+    except (NotFound, KeyError):
+        raise Http404
     model = type(target)
     choices = [(name, model._meta.get_field(name).verbose_name) for name in services.CORRECTABLE_FIELDS[model]]
     form = forms.CorrectionReportForm(request.POST or None, fields=choices,

@@ -2,15 +2,11 @@
 import datetime as dt
 
 import pytest
-from django.apps import apps as django_apps
 
 from apps.devices import noise, services
 from apps.devices.models import Alarm
+from apps.dispatch import services as dispatch_services
 from tests.devices.conftest import recent_local
-
-dispatch_only = pytest.mark.skipif(
-    not django_apps.is_installed("apps.dispatch"), reason="apps.dispatch is not installed: alarms have no task to become"
-)
 
 
 def minutes(start, levels, lmax_over=0.0):
@@ -141,7 +137,6 @@ def test_only_one_alarm_per_device_and_kind_can_be_active(noise_sensor):
         )
 
 
-@dispatch_only
 @pytest.mark.django_db
 def test_each_episode_becomes_exactly_one_dispatch_task(noise_sensor):
     from apps.dispatch.models import Task
@@ -166,8 +161,15 @@ def test_each_episode_becomes_exactly_one_dispatch_task(noise_sensor):
 
 
 @pytest.mark.django_db
-def test_without_the_dispatch_app_an_alarm_has_no_task(noise_sensor, monkeypatch):
-    monkeypatch.setattr(django_apps, "is_installed", lambda name: False if name == "apps.dispatch" else True)
+def test_an_alarm_whose_intake_fails_keeps_its_readings_and_the_retry_sweep_gives_it_its_task(noise_sensor, monkeypatch):
+    def intake_away(**kwargs):
+        raise RuntimeError("the task centre is away")
+
+    monkeypatch.setattr(dispatch_services, "task_intake", intake_away)
     ingest(noise_sensor, minutes(recent_local(16), [80] * 11))
     [alarm] = alarms(noise_sensor)
-    assert alarm.task_id is None and alarm.state == Alarm.State.RAISED
+    assert alarm.task_id is None and alarm.state == Alarm.State.RAISED and noise_sensor.noise_readings.count() == 11
+    monkeypatch.undo()
+    assert services.alarm_task_retry(user=None) >= 1
+    alarm.refresh_from_db()
+    assert alarm.task_id is not None

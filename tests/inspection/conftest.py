@@ -9,6 +9,22 @@ def _user(username):
 
 
 @pytest.fixture
+def district(db):
+    """东城区's enforcement bureau (the personas' insiders serve here, outsiders in the same kind of bureau elsewhere)."""
+    from apps.gbcp.models import Organization
+
+    return Organization.objects.select_related("region").get(name="东城区城市管理综合行政执法局")
+
+
+@pytest.fixture
+def squad(db):
+    """The 东华门 street squad, where ``dhm_officer1`` and ``dhm_officer2`` serve."""
+    from apps.gbcp.models import Organization
+
+    return Organization.objects.select_related("region").get(name="东华门街道综合行政执法队")
+
+
+@pytest.fixture
 def officer1(db):
     return _user("dhm_officer1")
 

@@ -55,13 +55,16 @@ def test_the_replay_endpoint_reports_a_tampered_result(api_as, insider, draw):
 
 
 @pytest.mark.django_db
-def test_an_officer_records_an_inspection_by_city_code_and_outsiders_cannot(api, api_as, officer1, officer2, zgc_officer, dhm_place, answers_for):
+def test_an_officer_records_an_inspection_by_city_code_and_outsiders_cannot(api, api_as, officer1, officer2, zgc_officer, outsider, dhm_place,
+                                                                            answers_for):
     body = {"city_code": dhm_place.city_code, "co_officer": officer2.pk, "answers": answers_for(dhm_place, failed=(0,)),
             "lat": dhm_place.point.y, "lon": dhm_place.point.x}
     made = api_as(officer1).post("/api/inspection/records/", body, format="json")
     assert made.status_code == 201, made.content
     assert made.json()["passed"] is False and len(made.json()["findings"]) == 1
-    assert api_as(zgc_officer).post("/api/inspection/records/", body, format="json").status_code == 404
+    # Another district's officer can name neither the co-officer nor the place: 400 and 404, as if they did not exist.
+    assert api_as(zgc_officer).post("/api/inspection/records/", body, format="json").status_code == 400
+    assert api_as(zgc_officer).post("/api/inspection/records/", {**body, "co_officer": outsider.pk}, format="json").status_code == 404
     assert api.post("/api/inspection/records/", body, format="json").status_code == 401
     alone = api_as(officer1).post("/api/inspection/records/", {**body, "co_officer": None}, format="json")
     assert alone.status_code == 400 and alone.json()["error"]["code"] == "two_officers_required"
@@ -127,8 +130,9 @@ def test_a_merchant_self_checks_its_own_place_and_not_anothers(api, api_as, merc
     made = api_as(merchant).post("/api/inspection/self-checks/", {"place": dhm_place.pk, "answers": answers_for(dhm_place)}, format="json")
     assert made.status_code == 201 and made.json()["passed"] is True
     other = api_as(merchant).post("/api/inspection/self-checks/", {"place": haidian_place.pk, "answers": [{"item": 1, "outcome": "passed"}]}, format="json")
-    assert other.status_code == 404
-    assert api_as(outsider).post("/api/inspection/self-checks/", {"place": dhm_place.pk, "answers": answers_for(dhm_place)}, format="json").status_code == 403
+    assert other.status_code == 400 and list(other.json()["error"]["details"]) == ["place"]  # as if it did not exist
+    assert api_as(outsider).post("/api/inspection/self-checks/", {"place": dhm_place.pk, "answers": answers_for(dhm_place)}, format="json").status_code == 400
+    assert api_as(insider).post("/api/inspection/self-checks/", {"place": dhm_place.pk, "answers": answers_for(dhm_place)}, format="json").status_code == 403
     assert api.post("/api/inspection/self-checks/", {"place": dhm_place.pk, "answers": answers_for(dhm_place)}, format="json").status_code == 401
     assert made.json()["id"] in [c["id"] for c in api_as(merchant).get("/api/inspection/self-checks/").json()["results"]]
     assert made.json()["id"] in [c["id"] for c in api_as(insider).get("/api/inspection/self-checks/").json()["results"]]

@@ -8,6 +8,7 @@ from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.models import Place
 from apps.inspection import services
 from apps.inspection.models import Assignment, SelfCheck
+from apps.inspection.services import plans
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def test_assignments_are_generated_every_interval_without_duplicates(insider, pl
 @pytest.mark.django_db
 def test_a_key_point_shortens_the_interval(insider, plan, monkeypatch):
     place = services.plan_places(plan).first()
-    monkeypatch.setattr(services, "_key_point_intervals", lambda ids: {place.pk: 3})
+    monkeypatch.setattr(plans, "_key_point_intervals", lambda ids: {place.pk: 3})
     services.plan_generate_assignments(user=insider, plan=plan, until=timezone.localdate() + dt.timedelta(days=9))
     dues = sorted(Assignment.objects.filter(plan=plan, place=place).values_list("due_on", flat=True))
     others = list(Assignment.objects.filter(plan=plan).exclude(place=place).values_list("place_id", flat=True))

@@ -5,9 +5,12 @@ import io
 import pytest
 from django.urls import reverse
 
+from apps.accounts.models import Role
+from apps.gbcp.models import Organization
 from apps.ledger import services
 from apps.ledger.models import Correction, Finding, FrontageZone, KeyPoint, Licence, LicenceKind, SendBack
 from tests.ledger.conftest import csv_bytes
+from tests.personas import five_callers
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +167,13 @@ def test_the_schema_lists_the_ledger_api(admin_user, api_as):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert {"/api/ledger/licences/", "/api/ledger/imports/", "/api/ledger/corrections/{id}/review/"} <= set(paths)
+
+
+def test_a_places_ledger_that_is_not_yours_answers_exactly_like_one_that_is_not_there(dongcheng_restaurant, licence, api_as):
+    callers = five_callers(role=Role.DISPATCHER, organization=Organization.objects.get(name="东城区城市管理综合行政执法局"))
+    url, missing = (reverse("api-ledger-place", kwargs={"pk": pk}) for pk in (dongcheng_restaurant.pk, 987654321))
+    assert licence.pk in [row["id"] for row in api_as(callers.insider).get(url).json()["licences"]]
+    for name, user in callers.others():
+        theirs, nothing = api_as(user).get(url), api_as(user).get(missing)
+        assert (theirs.status_code, theirs.json()) == (nothing.status_code, nothing.json()), name
+        assert theirs.status_code == (401 if user is None else 404), name

@@ -19,8 +19,7 @@ from apps.devices.api.serializers import AlarmClearSerializer, AlarmSerializer, 
 from apps.gbcp.api import parsers
 from apps.gbcp.api.errors import error_body
 from apps.gbcp.api.geojson import FeatureListSerializer, GeoJSONPagination, feature
-from apps.gbcp.api.params import parse_bbox, parse_id_param, parse_time_range
-from apps.gbcp.api.params import carries_nul
+from apps.gbcp.api.params import carries_nul, parse_bbox, parse_id_param, parse_time_range
 from apps.gbcp.api.parsers import BoundedFormParser, BoundedJSONParser
 from apps.gbcp.errors import ApplicationError
 

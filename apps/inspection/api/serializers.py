@@ -8,6 +8,8 @@ from apps.gbcp.api.fields import PointField
 from apps.gbcp.api.parsers import loads as json_loads
 from apps.gbcp.api.params import parse_lat_lon
 from apps.gbcp.models import Grid, Place
+from apps.gbcp.selectors import grid_list_for_user, place_list_for_user
+from apps.inspection import selectors
 from apps.inspection.models import (
     Assignment,
     Checklist,
@@ -19,6 +21,12 @@ from apps.inspection.models import (
     PatrolPlan,
     SelfCheck,
 )
+
+
+def _viewer(serializer):
+    """The requesting user (``None`` without a request, e.g. for the schema): every pk an input names
+    resolves among what this user may see, so "not yours" is refused exactly like "not there"."""
+    return getattr(serializer.context.get("request"), "user", None)
 
 
 class ChecklistItemSerializer(serializers.ModelSerializer):
@@ -111,7 +119,7 @@ class RecordCreateSerializer(serializers.Serializer):
     lat = serializers.FloatField(required=False)
     lon = serializers.FloatField(required=False)
     crs = serializers.ChoiceField(choices=["wgs84", "gcj02"], default="wgs84")
-    co_officer = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False, allow_null=True)
+    co_officer = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), required=False, allow_null=True)
     inspected_at = serializers.DateTimeField(required=False)
     answers = AnswersField()
     photos = serializers.ListField(child=serializers.ImageField(), required=False, max_length=9, help_text="multipart: repeat the field per photo")
@@ -119,8 +127,14 @@ class RecordCreateSerializer(serializers.Serializer):
     uscc = serializers.CharField(max_length=18, required=False, allow_blank=True, help_text="typed when the licence has no readable QR code")
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     use_point_to_identify = serializers.BooleanField(default=False, help_text="identify the place as the nearest one to lat/lon")
-    draw = serializers.PrimaryKeyRelatedField(queryset=Draw.objects.all(), required=False, allow_null=True,
+    draw = serializers.PrimaryKeyRelatedField(queryset=Draw.objects.none(), required=False, allow_null=True,
                                               help_text="the published double-random draw this inspection carries out")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _viewer(self)
+        self.fields["co_officer"].queryset = selectors.co_officer_list_for_user(user=user)
+        self.fields["draw"].queryset = selectors.draw_list_to_carry_out(user=user)
 
     def validate(self, attrs):
         if (attrs.get("lat") is None) != (attrs.get("lon") is None):
@@ -132,9 +146,13 @@ class RecordCreateSerializer(serializers.Serializer):
 
 
 class SelfCheckCreateSerializer(serializers.Serializer):
-    place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.select_related("region"))
+    place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.none())
     answers = AnswersField()
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = place_list_for_user(user=_viewer(self))
 
 
 class SelfCheckSerializer(serializers.ModelSerializer):
@@ -192,9 +210,13 @@ class PlanCreateSerializer(serializers.Serializer):
 
 
 class PatrolStartSerializer(serializers.Serializer):
-    grid = serializers.PrimaryKeyRelatedField(queryset=Grid.objects.select_related("region"), required=False, allow_null=True)
+    grid = serializers.PrimaryKeyRelatedField(queryset=Grid.objects.none(), required=False, allow_null=True)
     place_kinds = serializers.ListField(child=serializers.CharField(max_length=32), required=False)
     interval_days = serializers.IntegerField(min_value=1, max_value=366, default=7)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grid_list_for_user(user=_viewer(self))
 
 
 class GenerateSerializer(serializers.Serializer):

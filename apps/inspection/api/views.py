@@ -89,7 +89,7 @@ class RecordListCreateView(generics.ListCreateAPIView):
     @extend_schema(request={"application/json": s.RecordCreateSerializer, "multipart/form-data": s.RecordCreateSerializer},
                    responses={201: s.RecordDetailSerializer})
     def post(self, request, *args, **kwargs):
-        data = s.RecordCreateSerializer(data=request.data)
+        data = s.RecordCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         d = data.validated_data
         match = services.place_identify(
@@ -156,7 +156,7 @@ class SelfCheckListCreateView(generics.ListCreateAPIView):
 
     @extend_schema(request=s.SelfCheckCreateSerializer, responses={201: s.SelfCheckSerializer})
     def post(self, request, *args, **kwargs):
-        data = s.SelfCheckCreateSerializer(data=request.data)
+        data = s.SelfCheckCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         check = services.self_check_submit(user=request.user, **data.validated_data)
         check = selectors.self_check_list_for_user(user=request.user).get(pk=check.pk)
@@ -184,7 +184,7 @@ class PatrolStartView(APIView):
 
     @extend_schema(request=s.PatrolStartSerializer, responses={201: s.PlanSerializer})
     def post(self, request):
-        data = s.PatrolStartSerializer(data=request.data)
+        data = s.PatrolStartSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         plan = services.plan_start_on_patrol(user=request.user, **data.validated_data)
         return Response(s.PlanSerializer(plan).data, status=status.HTTP_201_CREATED)

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from apps.gbcp.api.fields import MaskedField
 from apps.gbcp.masking import clearance_for, mask
+from apps.ledger.forms import MAX_UPLOAD_BYTES
 from apps.ledger.imports import COLUMNS
 from apps.ledger.models import Correction, Finding, FrontageZone, KeyPoint, Licence, SendBack
 from apps.ledger.selectors import correction_mask_kind
@@ -184,8 +185,6 @@ class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField()
 
     def validate_file(self, upload):
-        from apps.ledger.forms import MAX_UPLOAD_BYTES
-
         if upload.size > MAX_UPLOAD_BYTES:
             raise serializers.ValidationError(_("The file is larger than 20 MB."))
         return upload

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from apps.gbcp.api.params import parse_id_param
 from apps.gbcp.api.parsers import BoundedFormParser
 from apps.gbcp.errors import NotFound
+from apps.gbcp.selectors import place_get_for_user
 from apps.ledger import selectors, services
 from apps.ledger.api import serializers as s
 from apps.ledger.models import Correction, Finding, FrontageZone, KeyPoint, Licence, SendBack
@@ -85,7 +86,7 @@ class PlaceLedgerView(APIView):
 
     @extend_schema(responses=s.PlaceLedgerSerializer)
     def get(self, request, pk):
-        ledger = selectors.ledger_for_place(user=request.user, place=selectors.place_get(id=pk))
+        ledger = selectors.ledger_for_place(user=request.user, place=place_get_for_user(user=request.user, id=pk))
         return Response(s.PlaceLedgerSerializer(ledger, context={"request": request}).data)
 
 

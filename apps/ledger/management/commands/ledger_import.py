@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.accounts.models import User
 from apps.gbcp.errors import ApplicationError
 from apps.ledger import services
 from apps.ledger.imports import COLUMNS
@@ -25,8 +26,6 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         user = None
         if options["user"]:
-            from apps.accounts.models import User
-
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"No such user: {options['user']}")
