@@ -5,6 +5,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from apps.accounts.jurisdiction import EVERYTHING, jurisdiction_prefixes
+from apps.devices import events, selectors
 from apps.realtime import groups as realtime_groups
 from apps.realtime.consumers import CLOSE_UNAUTHENTICATED
 
@@ -15,9 +17,6 @@ FORWARDED_EVENTS = ("alarm.", "task.")
 @database_sync_to_async
 def _subscribe(user):
     """Group names and the first picture: units and active alarms the user may see."""
-    from apps.accounts.jurisdiction import EVERYTHING, jurisdiction_prefixes
-    from apps.devices import events, selectors
-
     prefixes = jurisdiction_prefixes(user)
     if prefixes is EVERYTHING:
         names = [events.MAP_EVERYTHING_GROUP, realtime_groups.EVERYTHING_GROUP]

@@ -3,6 +3,8 @@ import base64
 import datetime as dt
 import json
 
+from django.contrib.contenttypes.models import ContentType
+
 from apps.evidence import merkle, signing
 from apps.evidence.models import Evidence, LogEntry, TreeHead
 
@@ -23,8 +25,6 @@ def canonical_entry(evidence: Evidence) -> bytes:
     """Deterministic JSON (sorted keys, no spaces, ASCII only) of what the log vouches for; see docs/EVIDENCE.md."""
     subject_type = ""
     if evidence.subject_type_id:
-        from django.contrib.contenttypes.models import ContentType
-
         ct = ContentType.objects.get_for_id(evidence.subject_type_id)  # cached by Django: no query per row
         subject_type = f"{ct.app_label}.{ct.model}"
     point = evidence.point

@@ -5,6 +5,7 @@ import logging
 import time
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.gis.geos import Point
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +17,7 @@ from apps.evidence.models import Evidence, LogEntry, LogState, TreeHead
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 from apps.gbcp.files import save_file_atomic
+from apps.gbcp.locate import locate
 
 MAX_FILES_PER_CALL = 50
 logger = logging.getLogger(__name__)
@@ -82,8 +84,6 @@ def _region_for(*, region_code, subject, point):
     if subject_code:
         return subject_code
     if point is not None:
-        from apps.gbcp.locate import locate
-
         location = locate(point)
         region = location.street or location.district or location.city
         if region is not None:
@@ -95,8 +95,6 @@ def _rounded(point):
     """Seven decimals (about 1 cm): the row holds exactly what the log entry says."""
     if point is None:
         return None
-    from django.contrib.gis.geos import Point
-
     if point.srid and point.srid != 4326:
         point = point.transform(4326, clone=True)
     return Point(round(point.x, 7), round(point.y, 7), srid=4326)

@@ -3,14 +3,14 @@ import logging
 
 from celery import shared_task
 
+from apps.evidence.verify import verify_all
+
 logger = logging.getLogger(__name__)
 
 
 @shared_task(name="apps.evidence.tasks.verify_evidence_log")
 def verify_evidence_log():
     """Run the same checks as ``manage.py verify_evidence``; each problem is logged as an error."""
-    from apps.evidence.verify import verify_all
-
     report = verify_all()
     for line in report.problems:
         logger.error("evidence verification: %s", line)

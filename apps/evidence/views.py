@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 
 from apps.accounts.decorators import staff_required
 from apps.evidence import log, selectors
@@ -34,8 +35,6 @@ def evidence_detail(request, pk):
     proof = log.proof_for(evidence)
     subject_url = None
     if evidence.subject_type_id and evidence.subject_type.app_label == "dispatch" and evidence.subject_type.model == "task":
-        from django.urls import reverse
-
         subject_url = reverse("dispatch-task-detail", kwargs={"pk": evidence.subject_id})
     return render(request, "evidence/evidence_detail.html", {
         "evidence": evidence, "proof": proof, "entry_text": evidence.log_entry.entry, "subject_url": subject_url,

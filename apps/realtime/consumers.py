@@ -2,15 +2,15 @@
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from apps.realtime import groups
+from apps.accounts.jurisdiction import EVERYTHING, jurisdiction_prefixes, staff_organization_ids
+from apps.gbcp.errors import NotFound
+from apps.realtime import groups, selectors, services
 
 CLOSE_UNAUTHENTICATED = 4401
 
 
 @database_sync_to_async
 def _groups_for(user):
-    from apps.accounts.jurisdiction import EVERYTHING, jurisdiction_prefixes, staff_organization_ids
-
     names = [groups.user_group(user.pk)]
     # Organisation and region groups carry staff traffic: only staff memberships join them.
     names += [groups.organization_group(org_id) for org_id in staff_organization_ids(user)]
@@ -24,8 +24,6 @@ def _groups_for(user):
 
 @database_sync_to_async
 def _mark_read(user, notification_id):
-    from apps.realtime import selectors, services
-
     notification = selectors.notification_get_for_user(user=user, id=notification_id)
     services.notification_mark_read(user=user, notification=notification)
     return selectors.notification_unread_count(user=user)
@@ -55,8 +53,6 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if action == "ping":
             await self.send_json({"type": "pong"})
         elif action == "mark_read":
-            from apps.gbcp.errors import NotFound
-
             try:
                 unread = await _mark_read(self.user, int(content.get("id")))
             except (NotFound, TypeError, ValueError):

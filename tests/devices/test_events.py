@@ -1,11 +1,13 @@
-"""Live-map sends from one loop per process: positions coalesced per group, alarms with publish's exact message."""
+"""Live-map sends through the process's one sender: positions coalesced per group, alarms exactly as publish sends them."""
 import asyncio
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 
 from apps.devices import events
+from apps.realtime import sender
 
 
 class RecordingLayer:
@@ -33,15 +35,30 @@ def unit(pk, lat):
             "at": None, "speed_kmh": None, "bearing": None, "battery": None}
 
 
-def test_positions_are_coalesced_into_one_message_per_group_with_the_latest_of_each_unit(settings):
+def move(pk, lat, region_code):
+    """``events.unit_moved`` for a unit that is only what its payload reads."""
+    device = SimpleNamespace(pk=pk, code=f"C{pk}", name=f"unit {pk}", kind="vehicle_gps", vehicle_plate="")
+    status = SimpleNamespace(point=SimpleNamespace(x=116.4, y=lat), position_at=None, speed_kmh=None, bearing=None, battery=None)
+    events.unit_moved(device=device, status=status, region_code=region_code)
+
+
+@pytest.fixture
+def layer(monkeypatch):
+    sender.drain()  # nothing of an earlier test still coalescing
+    recording = RecordingLayer()
+    monkeypatch.setattr(sender, "get_channel_layer", lambda: recording)
+    yield recording
+    sender.drain()
+
+
+@pytest.mark.django_db
+def test_positions_are_coalesced_into_one_message_per_group_with_the_latest_of_each_unit(settings, layer, django_capture_on_commit_callbacks):
     settings.DEVICE_MAP_COALESCE_S = 0.05
-    layer = RecordingLayer()
-    sender = events._LoopSender(layer)
-    dongcheng, haidian = events.map_groups_for_code("110101001001"), events.map_groups_for_code("110108001001")
-    sender.add_unit(dongcheng, unit(1, 39.90))
-    sender.add_unit(haidian, unit(2, 39.95))
-    sender.add_unit(dongcheng, unit(1, 39.91))  # the same unit again before the flush: only the latest goes
-    groups = set(dongcheng) | set(haidian)
+    with django_capture_on_commit_callbacks(execute=True):
+        move(1, 39.90, "110101001001")
+        move(2, 39.95, "110108001001")
+        move(1, 39.91, "110101001001")  # the same unit again before the flush: only the latest goes
+    groups = set(events.map_groups_for_code("110101001001")) | set(events.map_groups_for_code("110108001001"))
     sent = dict(layer.wait_for(len(groups)))
     time.sleep(0.1)
     assert len(layer.sent) == len(groups)  # one message per group, not one per position
@@ -50,37 +67,51 @@ def test_positions_are_coalesced_into_one_message_per_group_with_the_latest_of_e
     assert sent["map.region.110101"]["units"] == [unit(1, 39.91)]
     assert sent["map.region.110108"]["units"] == [unit(2, 39.95)]
     # Later positions make a new flush.
-    sender.add_unit(haidian, unit(2, 39.96))
-    assert layer.wait_for(len(groups) + len(haidian))[-1][1]["units"] == [unit(2, 39.96)]
+    with django_capture_on_commit_callbacks(execute=True):
+        move(2, 39.96, "110108001001")
+    assert layer.wait_for(len(groups) + len(events.map_groups_for_code("110108001001")))[-1][1]["units"] == [unit(2, 39.96)]
 
 
 @pytest.mark.django_db
-def test_an_alarm_event_through_the_loop_is_the_message_realtime_publish_sends(monkeypatch, vehicle_device, django_capture_on_commit_callbacks):
+def test_a_position_in_a_rolled_back_transaction_is_never_sent(settings, layer, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    settings.DEVICE_MAP_COALESCE_S = 0.01
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            move(3, 39.92, "110101001001")
+            raise RuntimeError("the ingestion failed")
+    sender.drain()
+    assert callbacks == []
+    assert layer.sent == []
+
+
+@pytest.mark.django_db
+def test_an_alarm_event_is_the_message_realtime_publish_sends(layer, vehicle_device, django_capture_on_commit_callbacks):
     import datetime as dt
 
     from django.utils import timezone
 
     from apps.devices import services
     from apps.devices.models import Alarm
-    from apps.realtime import events as realtime_events
+    from apps.realtime.events import publish
 
     services.positions_ingest(device=vehicle_device, points=[(timezone.now() - dt.timedelta(seconds=5), 39.9, 116.4, 0.0, 0.0, None, None, 5.0)])
     alarm = Alarm.objects.select_related("device", "region").get(device=vehicle_device, kind=Alarm.Kind.LOW_BATTERY)
-    ours, theirs = RecordingLayer(), RecordingLayer()
-    monkeypatch.setattr(events, "get_channel_layer", lambda: ours)
-    monkeypatch.setattr(events, "_sender", None)
+    sender.drain()
+    layer.sent.clear()
     with django_capture_on_commit_callbacks(execute=True):
         events.alarm_changed(alarm=alarm, event="alarm.raised")
     expected_groups = len(events.groups.region_groups_for_code(alarm.region.code)) + 1
-    sent = ours.wait_for(expected_groups)
-    monkeypatch.setattr(realtime_events, "get_channel_layer", lambda: theirs)
+    ours = layer.wait_for(expected_groups)
+    layer.sent.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        realtime_events.publish(
+        publish(
             event="alarm.raised", payload=events.alarm_payload(alarm), region_code=alarm.region.code, persist=False,
-            title=sent[0][1]["title"], body=alarm.device.name, level=sent[0][1]["level"], link="/devices/map/",
+            title=ours[0][1]["title"], body=alarm.device.name, level=ours[0][1]["level"], link="/devices/map/",
         )
-    assert sorted(sent, key=lambda s: s[0]) == sorted(theirs.sent, key=lambda s: s[0])
-    assert sent[0][1]["event"] == "alarm.raised" and sent[0][1]["payload"]["id"] == alarm.pk
+    assert sorted(ours, key=lambda s: s[0]) == sorted(layer.sent, key=lambda s: s[0])
+    assert ours[0][1]["event"] == "alarm.raised" and ours[0][1]["payload"]["id"] == alarm.pk
 
 
 def test_the_map_consumer_takes_coalesced_positions_like_single_ones(settings):
