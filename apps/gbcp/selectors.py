@@ -1,5 +1,8 @@
 """Reads of GBCP data that depend on who asks; outside the jurisdiction looks like not there."""
+from django.contrib.gis.db.models.functions import AsGeoJSON, GeomOutputGeoFunc
 from django.contrib.gis.geos import Polygon
+from django.db.models import F, FloatField, Value
+from django.db.models.functions import Coalesce
 
 from apps.gbcp.jurisdiction import covers_code, scope_queryset
 from apps.gbcp.errors import NotFound
@@ -63,6 +66,44 @@ def region_list_for_user(*, user, level=None, bbox=None, parent_code=None):
     if bbox is not None:
         qs = qs.filter(boundary__intersects=bbox_polygon(bbox))
     return qs.select_related("parent").order_by("code")
+
+
+class Simplify(GeomOutputGeoFunc):
+    """ST_Simplify (PostGIS) / Simplify (SpatiaLite): Douglas-Peucker in the database; NULL when it collapses."""
+
+    arity = 2
+
+
+class SimplifyPreserveTopology(GeomOutputGeoFunc):
+    """ST_SimplifyPreserveTopology / SimplifyPreserveTopology: never collapses, about five times slower."""
+
+    arity = 2
+
+
+class Multi(GeomOutputGeoFunc):
+    """ST_Multi: a MultiPolygon stays one when simplifying leaves a single part (SpatiaLite would hand a Polygon)."""
+
+    function = "ST_Multi"
+    arity = 1
+
+
+def simplified(field, tolerance):
+    """``field`` simplified in the database: Douglas-Peucker, and the topology-preserving variant only for the
+    outlines smaller than the tolerance, which Douglas-Peucker would drop (COALESCE evaluates it only then)."""
+    tolerance = Value(float(tolerance), output_field=FloatField())
+    return Multi(Coalesce(Simplify(field, tolerance), SimplifyPreserveTopology(field, tolerance)))
+
+
+def region_outlines_for_user(*, user, level=None, bbox=None, parent_code=None, tolerance=0.0, precision=6):
+    """The regions of ``region_list_for_user`` as map rows: code, name, level, parent_code, geometry_generated and
+    ``outline``, the boundary as GeoJSON text made by the database, simplified there by ``tolerance`` degrees
+    (0 keeps every vertex) with ``precision`` decimals (6: about 0.1 m). No geometry is read into Python."""
+    boundary = simplified("boundary", tolerance) if tolerance else "boundary"
+    return (
+        region_list_for_user(user=user, level=level, bbox=bbox, parent_code=parent_code)
+        .select_related(None)
+        .values("code", "name", "level", "geometry_generated", parent_code=F("parent__code"), outline=AsGeoJSON(boundary, precision=precision))
+    )
 
 
 def region_get_for_user(*, user, code) -> Region:

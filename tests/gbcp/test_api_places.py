@@ -72,7 +72,7 @@ def test_map_layers_are_scoped_geojson(api, api_as, insider, outsider):
     assert districts["type"] == "FeatureCollection"
     assert [f["properties"]["code"] for f in districts["features"]] == ["110101"]
     streets = api_as(insider).get("/api/gbcp/regions/geojson/?level=3&zoom=11").json()
-    assert streets["count"] > 10 and all(f["properties"]["generated"] for f in streets["features"])
+    assert streets["count"] == 17 and not any(f["properties"]["generated"] for f in streets["features"])  # real streets
     assert api_as(outsider).get("/api/gbcp/regions/geojson/?level=2").json()["features"][0]["properties"]["code"] == "110108"
     grids = api_as(insider).get("/api/gbcp/grids/geojson/?bbox=116.38,39.89,116.42,39.93").json()
     assert grids["features"] and all(f["properties"]["code"].startswith("110101") for f in grids["features"])

@@ -16,11 +16,12 @@ def counts():
 
 
 @pytest.mark.django_db
-def test_the_session_demo_city_has_real_names_and_generated_geometry():
+def test_the_session_demo_city_has_real_streets_and_generated_communities():
     district = Region.objects.get(code="110101")
     assert district.name == "东城区" and not district.geometry_generated
     street = Region.objects.get(code="110101001")
-    assert street.name == "东华门街道" and street.geometry_generated
+    assert street.name == "东华门街道" and not street.geometry_generated
+    assert Region.objects.get(code="110101001001").geometry_generated
     assert Region.objects.filter(level=3, code__startswith="110101").count() == 17
     assert Category.objects.exclude(deadline_unit="").count() >= 60
 

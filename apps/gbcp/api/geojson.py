@@ -1,8 +1,12 @@
 """GeoJSON feature collections for map layers, paginated like every list."""
 import json
+import re
 
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+
+RAW_MARK = re.compile(rb'"\\u0000(\d+)"')
 
 
 class GeoJSONPagination(PageNumberPagination):
@@ -43,6 +47,39 @@ def feature(geometry, properties, tolerance=0.0, id=None):
         "type": "Feature",
         "id": id,
         "geometry": json.loads(geometry.geojson) if geometry is not None else None,
+        "properties": properties,
+    }
+
+
+class RawJSON(str):
+    """JSON text written elsewhere (the database's ``AsGeoJSON``): ``GeoJSONRenderer`` puts it in as it is."""
+
+
+class GeoJSONRenderer(JSONRenderer):
+    """JSON in which the ``RawJSON`` geometries of a feature collection are spliced in unparsed: decoding and
+    encoding again a city's street outlines costs more than the query that simplified them."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        raws = []
+        if isinstance(data, dict) and isinstance(data.get("features"), list):
+            features = []
+            for item in data["features"]:
+                geometry = item.get("geometry") if isinstance(item, dict) else None
+                if isinstance(geometry, RawJSON):
+                    item = {**item, "geometry": f"\x00{len(raws)}"}  # dumped as "\u0000<n>", replaced below
+                    raws.append(geometry.encode())
+                features.append(item)
+            data = {**data, "features": features}
+        body = super().render(data, accepted_media_type, renderer_context)
+        return RAW_MARK.sub(lambda match: raws[int(match[1])], body) if raws else body
+
+
+def geojson_feature(geometry_text, properties, id=None):
+    """A feature around a geometry the database already wrote as GeoJSON (``AsGeoJSON``), for ``GeoJSONRenderer``."""
+    return {
+        "type": "Feature",
+        "id": id,
+        "geometry": RawJSON(geometry_text) if geometry_text is not None else None,
         "properties": properties,
     }
 

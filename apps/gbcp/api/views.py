@@ -5,11 +5,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.gbcp import citycode, selectors
-from apps.gbcp.api.geojson import FeatureListSerializer, GeoJSONPagination, feature, simplify_tolerance
+from apps.gbcp.api.geojson import FeatureListSerializer, GeoJSONPagination, GeoJSONRenderer, feature, geojson_feature, simplify_tolerance
 from apps.gbcp.api.params import parse_bbox, parse_lat_lon
 from apps.gbcp.api.parsers import BoundedFormParser, BoundedJSONParser
 from apps.gbcp.api.serializers import (
@@ -95,6 +96,7 @@ class PlaceGeoJSONView(generics.ListAPIView):
 
 class RegionGeoJSONView(generics.ListAPIView):
     pagination_class = GeoJSONPagination
+    renderer_classes = [GeoJSONRenderer, BrowsableAPIRenderer]  # outlines go out as the database wrote them
 
     @extend_schema(parameters=[BBOX_PARAM, OpenApiParameter("level", int), OpenApiParameter("parent", str), OpenApiParameter("zoom", int)], responses=OpenApiTypes.OBJECT)
     def get(self, request, *args, **kwargs):
@@ -105,19 +107,18 @@ class RegionGeoJSONView(generics.ListAPIView):
         level = params.get("level")
         if level and level not in {"1", "2", "3", "4"}:
             raise serializers.ValidationError({"level": _("Level is 1 (city) to 4 (community).")})
-        return selectors.region_list_for_user(
-            user=self.request.user, level=int(level) if level else None, bbox=parse_bbox(params.get("bbox")), parent_code=params.get("parent")
+        return selectors.region_outlines_for_user(
+            user=self.request.user, level=int(level) if level else None, bbox=parse_bbox(params.get("bbox")), parent_code=params.get("parent"),
+            tolerance=simplify_tolerance(params.get("zoom")),
         )
 
     def get_serializer(self, *args, **kwargs):
-        tolerance = simplify_tolerance(self.request.query_params.get("zoom"))
         return FeatureListSerializer(
             *args,
-            to_feature=lambda r: feature(
-                r.boundary,
-                {"code": r.code, "name": r.name, "level": r.level, "parent": r.parent.code if r.parent else None, "generated": r.geometry_generated},
-                tolerance=tolerance,
-                id=r.code,
+            to_feature=lambda r: geojson_feature(
+                r["outline"],
+                {"code": r["code"], "name": r["name"], "level": r["level"], "parent": r["parent_code"], "generated": r["geometry_generated"]},
+                id=r["code"],
             ),
             **kwargs,
         )

@@ -1,16 +1,16 @@
-"""The demo city: real Beijing districts and streets, generated geometry below them, and sample data."""
-import csv
+"""The demo city: real Beijing districts and streets, generated communities and grids inside them, and sample data."""
 import datetime as dt
 import json
 import random
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry, Point
+from django.contrib.gis.geos import Point
+from stdnum import numdb
 
 from apps.gbcp import services
-from apps.gbcp.coords import convert_coords, gcj02_to_wgs84
-from apps.gbcp.demo import data
+from apps.gbcp.demo import data, streets
 from apps.gbcp.demo.geometry import as_multipolygon, as_polygon, partition, random_points_in
 from apps.gbcp.models import Category, Entity, Organization, Person, Place, Region
 from apps.gbcp.validators import id_check_char, uscc_check_char
@@ -47,44 +47,26 @@ def _short(name: str) -> str:
 
 
 def load_regions(ctx: DemoContext):
-    """City, 16 districts (real outlines, GCJ-02 converted to WGS-84), real streets with generated cells."""
-    with open(settings.DEMO_DATA_DIR / "beijing" / "districts_110100.geojson", encoding="utf-8") as fh:
-        collection = json.load(fh)
-    districts = {}
-    for feature in collection["features"]:
-        props = feature["properties"]
-        code = str(props["adcode"])
-        geometry = dict(feature["geometry"])
-        geometry["coordinates"] = convert_coords(geometry["coordinates"], gcj02_to_wgs84)
-        districts[code] = (props["name"], as_multipolygon(GEOSGeometry(json.dumps(geometry), srid=4326).buffer(0)))
-    city_shape = None
-    for _name, shape in districts.values():
-        city_shape = shape if city_shape is None else city_shape.union(shape)
-    city = services.region_upsert(
-        user=None, code=settings.CITY_REGION_CODE, name="北京市", level=Region.Level.CITY, boundary=as_multipolygon(city_shape)
-    )
-    streets_by_district = {}
-    with open(settings.DEMO_DATA_DIR / "beijing" / "streets.csv", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            if row["deep"] == "3":
-                streets_by_district.setdefault(row["pid"], []).append((row["id"], row["ext_name"]))
-    wanted = sorted(code for code in districts if ctx.district_codes is None or code in ctx.district_codes)
+    """City, 16 districts and their real streets (街道/乡镇): the surveyed polygons under the register's codes and
+    names (``demo/streets.py``); each district is the union of its streets and the city the union of the districts,
+    so a point inside a street is inside its district."""
+    layer = streets.real_layer(settings.DEMO_DATA_DIR / "beijing")
+    city = services.region_upsert(user=None, code=settings.CITY_REGION_CODE, name="北京市", level=Region.Level.CITY, boundary=layer.city)
+    wanted = sorted(code for code in layer.districts if ctx.district_codes is None or code in ctx.district_codes)
     region_objects = {"city": city, "districts": {}, "streets": {}}
     for i, code in enumerate(wanted, 1):
-        name, district_shape = districts[code]
-        district = services.region_upsert(user=None, code=code, name=name, level=Region.Level.DISTRICT, parent=city, boundary=district_shape)
+        name = layer.district_names[code]
+        district = services.region_upsert(user=None, code=code, name=name, level=Region.Level.DISTRICT, parent=city, boundary=layer.districts[code])
         region_objects["districts"][code] = district
-        streets = sorted(streets_by_district.get(code, []))
-        rng = random.Random(int(code))
-        cells = partition(district_shape, len(streets), rng)
-        for (street_code, street_name), cell in zip(streets, cells):
-            street = services.region_upsert(
-                user=None, code=street_code, name=street_name, level=Region.Level.STREET, parent=district,
-                boundary=as_multipolygon(cell), geometry_generated=True,
+        district_streets = layer.streets_of(code)
+        for street in district_streets:
+            region = services.region_upsert(
+                user=None, code=street.code, name=street.name, level=Region.Level.STREET, parent=district,
+                boundary=street.boundary, geometry_generated=False,
             )
-            region_objects["streets"][street_code] = (street, cell)
+            region_objects["streets"][street.code] = (region, street.boundary)
         if ctx.progress:
-            ctx.say(f"  regions: {name} {code} · {len(streets)} streets ({i}/{len(wanted)})")
+            ctx.say(f"  regions: {name} {code} · {len(district_streets)} streets ({i}/{len(wanted)})")
     return region_objects
 
 
@@ -179,9 +161,32 @@ def make_uscc(rng, district_code, individual=False):
     return first17 + uscc_check_char(first17)
 
 
+def _county_names(code: str):
+    """(first year, last year, name) of each name a 6-digit place code had, from python-stdnum's table."""
+    for _part, props in numdb.get("cn/loc").info(code):
+        for entry in props.get("county", "").split(","):
+            match = re.fullmatch(r"(?:\[(\d*)-(\d*)\])?(.+)", entry.strip())
+            if match:
+                yield int(match[1] or 0), int(match[2] or 9999), match[3]
+
+
+def birth_place_code(district_code: str, year: int) -> str:
+    """The place code of a resident ID issued for a birth in ``year``: the district's own code, or, for a
+    district created later (怀柔区 2001, 密云区 2015, ...), the code of the county it was then (怀柔县 110227)."""
+    if any(start <= year <= end for start, end, _name in _county_names(district_code)):
+        return district_code
+    stems = {name[:-1] for _s, _e, name in _county_names(district_code)}
+    for n in range(101, 300):  # the city's districts (..01xx) and counties (..02xx)
+        code = f"{district_code[:3]}{n:03d}"
+        names = [name[:-1] for start, end, name in _county_names(code) if start <= year <= end and len(name) > 1]
+        if any(stem.startswith(name) for name in names for stem in stems):  # 通县 → 通州区
+            return code
+    return district_code
+
+
 def make_resident_id(rng, district_code):
     birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(0, 40 * 365))
-    first17 = f"{district_code}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
+    first17 = f"{birth_place_code(district_code, birth.year)}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
     return first17 + id_check_char(first17)
 
 
