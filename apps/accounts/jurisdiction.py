@@ -65,6 +65,6 @@ def users_covering(code: str, *, roles) -> list:
     order: who hears of a task or case by where it lies. One query."""
     wanted = STAFF_ROLES & set(roles)
     memberships = Membership.objects.filter(role__in=list(wanted), is_active=True, user__is_active=True).select_related(
-        "organization__region", "user")
+        "organization__region", "user").defer("organization__region__boundary")
     found = {m.user_id: m.user for m in memberships if (code or "").startswith(m.organization.region.scope)}
     return [found[pk] for pk in sorted(found)]

@@ -60,7 +60,7 @@ class User(AbstractUser):
     def _memberships(self):
         cached = getattr(self, "_membership_cache", None)
         if cached is None:
-            cached = list(self.memberships.filter(is_active=True).select_related("organization__region"))
+            cached = list(self.memberships.filter(is_active=True).select_related("organization__region").defer("organization__region__boundary"))
             self._membership_cache = cached
         return cached
 

@@ -29,7 +29,7 @@ def place_list_for_user(*, user, bbox=None, kind=None, region_code=None, city_co
     """Staff: the places of their jurisdiction; a merchant: the places its business operates; a citizen: none."""
     entity_id = _merchant_entity_id(user)
     qs = Place.objects.filter(operator_id=entity_id) if entity_id else scope_queryset(Place.objects.all(), user)
-    qs = qs.select_related("region", "grid", "operator")
+    qs = qs.select_related("region", "grid", "operator").defer("region__boundary", "grid__boundary")  # outlines: not read here
     if bbox is not None:
         qs = qs.filter(point__intersects=bbox_polygon(bbox))
     if kind:
@@ -114,7 +114,7 @@ def region_get_for_user(*, user, code) -> Region:
 
 
 def grid_list_for_user(*, user, bbox=None, region_code=None):
-    qs = scope_queryset(Grid.objects.all(), user).select_related("region", "squad")
+    qs = scope_queryset(Grid.objects.all(), user).select_related("region", "squad").defer("region__boundary")
     if bbox is not None:
         qs = qs.filter(boundary__intersects=bbox_polygon(bbox))
     if region_code:
@@ -126,7 +126,7 @@ def entity_list_for_user(*, user, q=None, uscc=None):
     """Staff: the businesses of their jurisdiction; a merchant: its own; a citizen: none."""
     entity_id = _merchant_entity_id(user)
     qs = Entity.objects.filter(pk=entity_id) if entity_id else scope_queryset(Entity.objects.all(), user)
-    qs = qs.select_related("region")
+    qs = qs.select_related("region").defer("region__boundary")
     if q:
         qs = qs.filter(name__icontains=q)
     if uscc:
