@@ -149,6 +149,10 @@ class Task(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer in charge"), null=True, blank=True, on_delete=models.SET_NULL, related_name="dispatch_tasks")
     master = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates")
+    reopened_from = models.ForeignKey(
+        "self", verbose_name=_("reopened from (重办)"), null=True, blank=True, on_delete=models.PROTECT, related_name="reopenings",
+        help_text=_("The closed task whose dissatisfied rating sent the work back to be done again."),
+    )
     duplicate_count = models.PositiveIntegerField(_("merged reports"), default=0)
     result = models.TextField(_("handling result"), blank=True)
     solved = models.BooleanField(_("solved"), null=True, blank=True)
@@ -191,6 +195,37 @@ class TaskLog(StepLog):
 
     def __str__(self):
         return f"{self.task.number} {self.action}"
+
+
+class TaskRating(models.Model):
+    """The reporter's judgement of a closed task (综合评价): one per task; a task without one is unrated, never satisfied."""
+
+    class Level(models.TextChoices):
+        SATISFIED = "satisfied", _("satisfied")
+        BASIC = "basic", _("basically satisfied")
+        DISSATISFIED = "dissatisfied", _("dissatisfied")
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("tracking page")
+        SMS = "sms", _("SMS link")
+        HOTLINE = "hotline", _("12345 call-back")
+        STAFF = "staff", _("recorded by staff")
+
+    task = models.OneToOneField(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="rating")
+    level = models.CharField(_("rating"), max_length=16, choices=Level.choices, db_index=True)
+    comment = models.TextField(_("comment"), blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    rated_at = models.DateTimeField(_("rated at"), db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task rating")
+        verbose_name_plural = _("task ratings")
+        ordering = ["-rated_at", "-id"]
+
+    def __str__(self):
+        return f"{self.task.number} {self.get_level_display()}"
 
 
 class DuplicateCandidate(models.Model):
