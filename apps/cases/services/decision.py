@@ -12,6 +12,7 @@ from apps.cases.services._common import complete, illegal, locked, mark_executed
 from apps.cases.services.deadlines import decision_due
 from apps.cases.services.notice import hearing_request_deadline
 from apps.cases.services.payments import payment_for
+from apps.credit import services as credit
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 
@@ -43,6 +44,9 @@ def case_decide(*, user, case: Case, at=None) -> Case:
         complete(case, CaseFlow.decide, user, mutate)
         payment = payment_for(case) if case.fine > 0 else None
         documents.issue(case=case, kind="penalty_decision", user=user, payment=payment)
+    if case.party_entity_id and not case.exempt:  # credit is told of a penalty decision against a business
+        credit.record_penalty_decision(user=user, entity=case.party_entity, source_ref=f"cases.Case:{case.pk}", fine=case.fine,
+                                       warning=case.warning, decided_on=at, reason=f"{case.number} {case.cause or ''}".strip(), place=case.place)
     return case
 
 

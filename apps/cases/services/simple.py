@@ -14,6 +14,7 @@ from apps.cases.policy import SIMPLE
 from apps.cases.services._common import forbidden, location, locked, money, require, squad_membership
 from apps.cases.services.parties import apply_proposal, party_resolve
 from apps.cases.services.payments import payment_for
+from apps.credit import services as credit
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 
@@ -67,6 +68,9 @@ def case_onsite_decide(*, user, co_officer, party_kind: str, party_name: str, pa
         CaseLog.record(case, "onsite_decide", user, co_officer=str(co_officer), fine=str(amount), warning=bool(warning))
         payment = payment_for(case) if amount > 0 else None
         documents.issue(case=case, kind="onsite_decision", user=user, payment=payment)
+    if entity is not None:  # credit is told of an on-the-spot penalty against a business
+        credit.record_penalty_decision(user=user, entity=entity, source_ref=f"cases.Case:{case.pk}", fine=amount, warning=bool(warning),
+                                       decided_on=now, reason=f"{case.number} {cause}", place=place)
     return case
 
 

@@ -1,14 +1,25 @@
 """Private helpers the inspection service modules share: risk weight, place kinds and checking a filled checklist."""
 from django.utils.translation import gettext as _
 
+from apps.credit.selectors import risk_max_intervals, risk_weights
 from apps.gbcp.errors import ApplicationError
 from apps.gbcp.models import Place
 from apps.inspection.models import Checklist, ChecklistItem, Outcome
 
 
 def place_risk_weight(place) -> float:
-    """Weight of a place in the draw and divisor of its inspection interval; 1.0 until the credit app rates risk."""
-    return 1.0
+    """Weight of a place in the draw: its risk level's weight from credit (probability proportional to risk)."""
+    return place_risk_weights([place.pk])[place.pk]
+
+
+def place_risk_weights(place_ids) -> dict:
+    """{place id: draw weight} in one query; the draw stores these with its inputs, so it replays from its seed."""
+    return risk_weights(list(place_ids))
+
+
+def place_max_intervals(place_ids) -> dict:
+    """{place id: the longest interval in days its risk level allows, or None}: high risk is inspected more often."""
+    return risk_max_intervals(list(place_ids))
 
 
 def check_kinds(place_kinds):

@@ -11,13 +11,14 @@ from apps.gbcp.models import Place
 from apps.inspection import drawing
 from apps.inspection.models import Conflict, Draw
 from apps.inspection.policy import INSPECTION, require
-from apps.inspection.services._common import check_kinds, place_risk_weight
+from apps.inspection.services._common import check_kinds, place_risk_weights
 from apps.inspection.services.inspectors import qualified_inspectors
 
 
 def _draw_inputs(*, region_code, place_kinds):
     places = list(Place.objects.filter(region__code__startswith=region_code, kind__in=place_kinds, is_active=True).order_by("id"))
-    candidates = [[p.pk, repr(float(place_risk_weight(p)))] for p in places]
+    weights = place_risk_weights([p.pk for p in places])
+    candidates = [[p.pk, repr(float(weights[p.pk]))] for p in places]
     pool = [
         {"id": q.user_id, "code": q.badge_number, "qualifications": list(q.qualifications)}
         for q in qualified_inspectors(region_code=region_code[:6])

@@ -1,6 +1,5 @@
 """Patrol plans (top down by planners, bottom up by an officer on patrol) and the assignments they generate."""
 import datetime as dt
-import math
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +12,7 @@ from apps.gbcp.errors import ApplicationError
 from apps.gbcp.models import Grid, Place
 from apps.inspection.models import Assignment, InspectionRecord, PatrolPlan
 from apps.inspection.policy import INSPECTOR_ROLES, require
-from apps.inspection.services._common import check_kinds, place_risk_weight
+from apps.inspection.services._common import check_kinds, place_max_intervals
 from apps.ledger.selectors import key_point_interval_days
 
 
@@ -65,14 +64,17 @@ def plan_places(plan: PatrolPlan):
 
 
 def place_interval_days(plan: PatrolPlan, places) -> dict:
-    """interval = min(plan frequency, key-point interval from the ledger) / risk weight (at least one day)."""
+    """interval = min(plan frequency, key-point interval from the ledger, the longest its risk level allows), at least one day."""
     key_points = _key_point_intervals([p.pk for p in places])
+    risk_caps = place_max_intervals([p.pk for p in places])
     intervals = {}
     for place in places:
         days = plan.interval_days
         if key_points.get(place.pk):
             days = min(days, int(key_points[place.pk]))
-        intervals[place.pk] = max(1, math.floor(days / max(place_risk_weight(place), 1e-6)))
+        if risk_caps.get(place.pk):
+            days = min(days, int(risk_caps[place.pk]))
+        intervals[place.pk] = max(1, days)
     return intervals
 
 

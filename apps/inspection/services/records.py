@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.jurisdiction import covers_code
 from apps.accounts.models import User
+from apps.credit import services as credit
 from apps.evidence.services import evidence_record_many
 from apps.gbcp import citycode
 from apps.gbcp.audit import acting_as
@@ -141,7 +142,10 @@ def inspection_record(*, user, place: Place, co_officer: User | None, answers, p
         )
         for item, a in checked:
             if a["outcome"] == Outcome.FAILED:
-                Finding.objects.create(record=record, item=item, place=place, region_code=record.region_code, note=(a.get("note") or "")[:500])
+                finding = Finding.objects.create(record=record, item=item, place=place, region_code=record.region_code, note=(a.get("note") or "")[:500])
+                if place.operator_id:  # credit is told of the finding against the business operating the place
+                    credit.record_inspection_finding(user=user, entity=place.operator, source_ref=f"inspection.Finding:{finding.pk}",
+                                                     found_on=inspected_at, reason=" ".join(filter(None, [item.text, finding.note])), place=place)
         day = timezone.localtime(inspected_at).date()
         # The earliest open (or overdue) assignment per plan for this place, due by the day after a full interval, is done.
         done_plans = set()

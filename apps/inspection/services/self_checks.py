@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
+from apps.credit import services as credit
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.models import Place
@@ -28,5 +29,7 @@ def self_check_submit(*, user, place: Place, answers, note="") -> SelfCheck:
         SelfCheckAnswer.objects.bulk_create(
             SelfCheckAnswer(self_check=check, item=item, outcome=a["outcome"], note=(a.get("note") or "")[:500]) for item, a in checked
         )
+    credit.record_self_check(user=user, entity=place.operator, source_ref=f"inspection.SelfCheck:{check.pk}", passed=check.passed,
+                             checked_on=check.submitted_at, reason=str(place), place=place)
     return check
 
