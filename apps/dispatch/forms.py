@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.dispatch import selectors
-from apps.dispatch.models import Source, Status, Task
+from apps.dispatch.models import Source, Status, Task, TaskRating
 from apps.gbcp.forms import MultiplePhotoField
 
 
@@ -60,10 +60,13 @@ class FeedbackForm(EmptyForm):
 
 class VerifyForm(EmptyForm):
     decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("approve and close")), ("reject", _("send back"))], widget=forms.RadioSelect)
-    satisfied = forms.TypedChoiceField(
-        label=_("Reporter satisfied"), required=False, empty_value=None,
-        choices=[("", _("not asked")), ("yes", _("yes")), ("no", _("no"))], coerce=lambda v: v == "yes",
+    # The reporter's answer on the call-back, recorded as a staff rating; "not asked" leaves the task unrated
+    # (the reporter then gets the rating link), never satisfied.
+    rating = forms.ChoiceField(
+        label=_("Reporter's rating on the call-back"), required=False,
+        choices=[("", _("not asked"))] + list(TaskRating.Level.choices),
     )
+    rating_comment = forms.CharField(label=_("Reporter's comment"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(label=_("Reason (needed to send back)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self):

@@ -1,4 +1,5 @@
-"""Celery tasks of the task centre: reply delivery with retries, the deadline sweep, keys pruned, the model retrained.
+"""Celery tasks of the task centre: reply delivery with retries, the deadline sweep, keys pruned, the model retrained,
+the rating link sent by SMS.
 
 Thin: each calls a service. Services enqueue these by name after commit and never import this module.
 """
@@ -38,3 +39,9 @@ def retrain_classifier():
 def prune_intake_keys():
     """Hourly: forget idempotency keys past their lifetime."""
     return services.intake_keys_prune()
+
+
+@shared_task
+def send_rating_link(task_id):
+    """On close: the reporter gets the rating link by SMS (once per task)."""
+    return services.rating_link_send(task_id=task_id)

@@ -16,7 +16,7 @@ from apps.dispatch import selectors
 from apps.dispatch.models import Status
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.models import Region
-from apps.portal import services
+from apps.portal import rating_views, services
 from apps.portal.forms import ReportForm
 
 # 城市管理七步闭环: 信息采集 → 案卷建立 → 任务派遣 → 任务处理 → 处理反馈 → 核查结案 → 综合评价
@@ -29,6 +29,8 @@ LOOP_STEPS = [
     gettext_lazy("Verification and closing"),
     gettext_lazy("Evaluation"),
 ]
+EVALUATION_AWAITING = gettext_lazy("Evaluation: awaiting your rating")
+EVALUATION_UNRATED = gettext_lazy("Evaluation: not rated")
 # How many steps of the loop a status has completed.
 STEPS_DONE = {
     Status.NEW: 2, Status.DISPATCHED: 3, Status.ACCEPTED: 3, Status.IN_PROGRESS: 3, Status.DEFERRED: 3,
@@ -106,11 +108,16 @@ def report(request):
     }, status=400 if form.is_bound and form.errors else 200)
 
 
-def _progress(task):
+def _progress(task, rating_state):
+    """The seven steps; the last is done only when the reporter rated (an unrated task is awaiting, or stays unrated)."""
     done = STEPS_DONE.get(task.status, 0)
-    if task.status == Status.CLOSED and task.satisfied is not None:
+    if task.status == Status.CLOSED and rating_state == "rated":
         done = 7
-    return [{"label": label, "state": "done" if i < done else ("current" if i == done else "todo")} for i, label in enumerate(LOOP_STEPS)]
+    steps = [{"label": label, "state": "done" if i < done else ("current" if i == done else "todo")} for i, label in enumerate(LOOP_STEPS)]
+    if task.status == Status.CLOSED and rating_state != "rated":
+        steps[-1]["label"] = EVALUATION_AWAITING if rating_state == "awaiting" else EVALUATION_UNRATED
+        steps[-1]["state"] = "current" if rating_state == "awaiting" else "todo"
+    return steps
 
 
 @never_cache
@@ -121,9 +128,10 @@ def track(request, code):
         raise Http404
     # A merged report follows the task that carries the problem; its text and reporter stay hidden.
     task = report.master if report.master_id else report
+    rating = rating_views.track_rating_context(request, report, task)
     return render(request, "portal/track.html", {
         "report": report, "task": task, "merged": report.master_id is not None,
-        "steps": _progress(task), "closed": task.status == Status.CLOSED,
+        "steps": _progress(task, rating["rating_state"]), "closed": task.status == Status.CLOSED, **rating,
     })
 
 

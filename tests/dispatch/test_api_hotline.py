@@ -268,7 +268,7 @@ def test_the_poll_shows_the_result_and_callback_once_the_task_is_closed(api, par
     services.task_dispatch(user=insider, task=task)
     services.task_accept(user=leader, task=task)
     services.task_feedback(user=officer, task=task, result="已劝离售卖人员，盲道已清理")
-    services.task_verify(user=insider, task=task, approved=True, satisfied=True)
+    services.task_verify(user=insider, task=task, approved=True, rating="satisfied")
 
     body = poll(api, partner, ticket["ticket_number"]).json()
     assert body["status"] == Status.CLOSED and body["result"] == "已劝离售卖人员，盲道已清理"

@@ -67,14 +67,14 @@ def test_the_whole_workflow_with_a_return_and_a_rejection(reported, insider):
     reported.refresh_from_db()
     assert reported.status == Status.IN_PROGRESS and open_steps(reported) == ["handle"]
     services.task_feedback(user=officer, task=reported, result="已劝离并补充照片")
-    services.task_verify(user=insider, task=reported, approved=True, satisfied=True)
+    services.task_verify(user=insider, task=reported, approved=True, rating="satisfied")
     reported.refresh_from_db()
     assert reported.status == Status.CLOSED and reported.closed_at and reported.satisfied
     assert reported.process.status == PROCESS.DONE
     owners = {t.flow_task.name: t.owner for t in FlowTask.objects.filter(process_id=reported.process_id, status=STATUS.DONE) if t.owner}
     assert owners["verify"] == insider and owners["accept"] == leader
     actions = list(TaskLog.objects.filter(task=reported).values_list("action", flat=True))
-    assert actions == ["intake", "dispatch", "return", "dispatch", "accept", "arrive", "feedback", "reject", "feedback", "close"]
+    assert actions == ["intake", "dispatch", "return", "dispatch", "accept", "arrive", "feedback", "reject", "feedback", "close", "rate"]
 
 
 @pytest.mark.django_db

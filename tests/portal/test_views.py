@@ -223,7 +223,7 @@ def test_a_closed_report_shows_the_handling_result(web, dhm_point, insider):
     dispatch_services.task_dispatch(user=insider, task=task)
     dispatch_services.task_accept(user=leader, task=task)
     dispatch_services.task_feedback(user=officer, task=task, result="摊贩已劝离，现场已恢复通行", solved=True)
-    dispatch_services.task_verify(user=insider, task=task, approved=True, satisfied=True)
+    dispatch_services.task_verify(user=insider, task=task, approved=True, rating="satisfied")
     page = web.get(f"/report/track/{code}/")
     html = page.content.decode()
     assert "摊贩已劝离，现场已恢复通行" in html and "Handling result" in html

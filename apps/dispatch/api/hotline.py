@@ -1,4 +1,4 @@
-"""The 12345 hotline intake: signed ticket push (idempotent by ticket number) and status polling."""
+"""The 12345 hotline intake: signed ticket push (idempotent by ticket number), status polling and the call-back rating."""
 import datetime as dt
 
 from django.utils import timezone
@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.dispatch.api.partner_auth import IsSignedPartner, PartnerSignatureAuthentication
-from apps.dispatch.models import HotlineTicket, Task
+from apps.dispatch.models import HotlineTicket, Task, TaskRating
 from apps.dispatch import services
 from apps.gbcp.api.params import parse_lat_lon
 from apps.gbcp.api.parsers import BoundedJSONParser
@@ -98,7 +98,9 @@ class HotlineTicketStatusSerializer(HotlineTicketOutSerializer):
     solved = serializers.SerializerMethodField()
     handled_at = serializers.SerializerMethodField()
     closed_at = serializers.SerializerMethodField()
-    satisfied = serializers.SerializerMethodField()
+    satisfied = serializers.SerializerMethodField(help_text="from the reporter's rating; null while unrated")
+    rating = serializers.SerializerMethodField(help_text="satisfied, basic or dissatisfied; null while unrated")
+    reopened_as = serializers.SerializerMethodField(help_text="numbers of the tasks redoing the work after a dissatisfied rating (重办)")
 
     def _carrier(self, ticket):
         return ticket.task.master or ticket.task
@@ -124,6 +126,28 @@ class HotlineTicketStatusSerializer(HotlineTicketOutSerializer):
 
     def get_satisfied(self, ticket) -> bool | None:
         return self._carrier(ticket).satisfied
+
+    def get_rating(self, ticket) -> str | None:
+        rating = TaskRating.objects.filter(task_id=self._carrier(ticket).pk).values_list("level", flat=True).first()
+        return rating
+
+    def get_reopened_as(self, ticket) -> list[str]:
+        return list(Task.objects.filter(reopened_from_id=self._carrier(ticket).pk).order_by("pk").values_list("number", flat=True))
+
+
+class HotlineRatingInSerializer(serializers.Serializer):
+    """The caller's answer on the 12345 call-back (回访)."""
+
+    level = serializers.ChoiceField(choices=TaskRating.Level.choices)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class HotlineRatingOutSerializer(serializers.Serializer):
+    ticket_number = serializers.CharField()
+    task_number = serializers.CharField()
+    level = serializers.CharField()
+    rated_at = serializers.DateTimeField()
+    reopened_as = serializers.ListField(child=serializers.CharField(), help_text="the redo (重办) a dissatisfied rating started")
 
 
 def _iso(value):
@@ -172,3 +196,22 @@ class HotlineTicketDetailView(PartnerView):
     )
     def get(self, request, ticket_number):
         return Response(HotlineTicketStatusSerializer(_ticket_for(request.auth, ticket_number)).data)
+
+
+class HotlineTicketRatingView(PartnerView):
+    @extend_schema(
+        parameters=[OpenApiParameter("ticket_number", str, OpenApiParameter.PATH)],
+        request=HotlineRatingInSerializer, responses={201: HotlineRatingOutSerializer},
+        description="The caller's rating on the 12345 call-back, once per ticket (409 when the task is open, merged or "
+                    "already rated). A dissatisfied rating within the redo window reopens the work (重办).",
+    )
+    def post(self, request, ticket_number):
+        ticket = _ticket_for(request.auth, ticket_number)
+        serializer = HotlineRatingInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rating = services.rate_task(task=ticket.task, level=serializer.validated_data["level"], comment=serializer.validated_data["comment"],
+                                    channel=TaskRating.Channel.HOTLINE, user=None)
+        reopened = list(Task.objects.filter(reopened_from_id=ticket.task_id).order_by("pk").values_list("number", flat=True))
+        body = {"ticket_number": ticket.ticket_number, "task_number": ticket.task.number, "level": rating.level,
+                "rated_at": rating.rated_at, "reopened_as": reopened}
+        return Response(HotlineRatingOutSerializer(body).data, status=status.HTTP_201_CREATED)

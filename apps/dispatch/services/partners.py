@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.dispatch import outbox
-from apps.dispatch.models import OutboxMessage, Partner, Source, Task
+from apps.dispatch.models import OutboxMessage, Partner, Source, Task, TaskRating
 from apps.gbcp import aftercommit
 from apps.gbcp.audit import acting_as
 
@@ -42,7 +42,10 @@ def outbox_enqueue(*, task: Task, kind: str) -> OutboxMessage | None:
     elif kind == OutboxMessage.Kind.RESULT:
         payload.update(result=task.result, solved=task.solved, handled_at=task.handled_at.isoformat() if task.handled_at else None)
     elif kind == OutboxMessage.Kind.CALLBACK:
-        payload.update(contacted=True, solved=task.solved, satisfied=task.satisfied, closed_at=task.closed_at.isoformat() if task.closed_at else None)
+        # satisfied: None while the reporter has not rated (an unrated task is never reported as satisfied).
+        rating = TaskRating.objects.filter(task_id=task.pk).values_list("level", flat=True).first()
+        payload.update(contacted=rating is not None, solved=task.solved, satisfied=task.satisfied, rating=rating,
+                       closed_at=task.closed_at.isoformat() if task.closed_at else None)
     # Due for the flush sweep a little later: if the broker is away when the job is enqueued, the sweep delivers it.
     fallback_at = timezone.now() + dt.timedelta(seconds=settings.DISPATCH_OUTBOX_BACKOFF_SECONDS)
     message, created = OutboxMessage.objects.get_or_create(

@@ -11,10 +11,11 @@ from apps.cases import selectors as case_selectors
 from apps.cases import services as case_services
 from apps.dispatch import events, routing
 from apps.dispatch.flows import TaskFlow
-from apps.dispatch.models import OutboxMessage, Status, Task, TaskLog, TaskPhoto
+from apps.dispatch.models import OutboxMessage, Status, Task, TaskLog, TaskPhoto, TaskRating
 from apps.dispatch.policy import TASK_POLICY
 from apps.dispatch.services._common import checked_photos, complete_step, deadline_for, from_hotline_partner, locked, store_photos
 from apps.dispatch.services.partners import outbox_enqueue
+from apps.dispatch.services.ratings import rate_task, rating_link_enqueue
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 from apps.gbcp.locate import locate
@@ -143,10 +144,17 @@ def task_feedback(*, user, task: Task, result: str, solved: bool = True, photos=
 
 
 @transaction.atomic
-def task_verify(*, user, task: Task, approved: bool, reason: str = "", satisfied: bool | None = None) -> Task:
-    """Dispatcher checks the result (or records the citizen's callback): close, or send back with a reason."""
+def task_verify(*, user, task: Task, approved: bool, reason: str = "", rating: str | None = None, rating_comment: str = "") -> Task:
+    """Dispatcher checks the result: close, or send back with a reason.
+
+    ``rating`` (a ``TaskRating.Level``) is the reporter's answer on the dispatcher's call-back, recorded on
+    close as a STAFF-channel rating (``services.ratings.rate_task``); without it the task closes unrated and the
+    reporter is sent the rating link.
+    """
     task = locked(task.pk)
     TASK_POLICY.require(user=user, step="verify", subject=task, check_state=False)
+    if rating and rating not in TaskRating.Level.values:
+        raise ApplicationError(_("Choose satisfied, basically satisfied or dissatisfied."), code="invalid_level")
     if not approved and not (reason or "").strip():
         raise _reason_required(_("Sending a task back needs a reason."))
     TASK_POLICY.require(user=user, step="verify", subject=task)
@@ -155,17 +163,21 @@ def task_verify(*, user, task: Task, approved: bool, reason: str = "", satisfied
             if approved:
                 task.status = Status.CLOSED
                 task.closed_at = timezone.now()
-                task.satisfied = satisfied
                 task.alert = Task.Alert.NONE
             else:
                 task.status = Status.IN_PROGRESS
             task.save()
-            TaskLog.record(task, "close" if approved else "reject", user, reason=(reason or "").strip(), satisfied=satisfied)
+            TaskLog.record(task, "close" if approved else "reject", user, reason=(reason or "").strip())
 
         complete_step(task, TaskFlow.verify, user, mutate)
         if approved:
             # Reports merged into this task are closed with it.
             Task.objects.filter(master=task, status=Status.MERGED).update(closed_at=task.closed_at, result=task.result, solved=task.solved)
+    if approved and rating:
+        rate_task(task=task, level=rating, comment=rating_comment, channel=TaskRating.Channel.STAFF, user=user)
+        task.refresh_from_db(fields=["satisfied"])
+    elif approved:
+        rating_link_enqueue(task)
     if approved and from_hotline_partner(task):
         outbox_enqueue(task=task, kind=OutboxMessage.Kind.CALLBACK)
     if approved:
