@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from apps.cases.pdf import DOCUMENT_KINDS
 from apps.cases.policy import POLICIES, SIMPLE, policy_for
 from apps.evidence.selectors import evidence_for_subject
 from apps.gbcp.errors import ApplicationError, NotFound
+from apps.gbcp.files import send_file
 from apps.gbcp.locate import make_point
 
 PAGE_SIZE = 25
@@ -202,7 +203,7 @@ def document_download(request, pk):
         document = selectors.document_get_for_user(user=request.user, id=pk)
     except NotFound:
         raise Http404
-    return FileResponse(document.file.open("rb"), content_type="application/pdf", as_attachment=False, filename=f"{document.verify_token}.pdf")
+    return send_file(request, document.file, content_type="application/pdf", download_name=f"{document.verify_token}.pdf")
 
 
 def verify(request, key):

@@ -1,11 +1,12 @@
 """Admin of the task centre: tasks with map and history, dispatch rules per category, partners and their secrets."""
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.dispatch import services
+from apps.dispatch import overdue, services
 from apps.dispatch.models import (
     CategoryRule,
     Deferral,
@@ -17,6 +18,7 @@ from apps.dispatch.models import (
     Task,
     TaskLog,
     TaskPhoto,
+    TaskRating,
     Whistle,
     WhistleSummons,
 )
@@ -44,30 +46,91 @@ class TaskPhotoInline(admin.TabularInline):
 
     @admin.display(description="")
     def thumbnail(self, obj):
-        return format_html('<img src="{}" style="height:48px">', obj.image.url) if obj.image else ""
+        return photo_thumbnail(obj)
+
+
+def photo_thumbnail(photo):
+    """The photo through its access-checked view (there is no /media/ URL), as a thumbnail linking to the full size."""
+    if not photo.pk or not photo.image:
+        return ""
+    url = reverse("dispatch-task-photo", kwargs={"pk": photo.pk})
+    return format_html('<a href="{}"><img src="{}?size=thumb" alt="" style="height:48px"></a>', url, url)
 
 
 @admin.register(TaskPhoto)
 class TaskPhotoAdmin(admin.ModelAdmin):
-    list_display = ["task", "stage", "uploaded_by", "uploaded_at"]
+    list_display = ["task", "stage", "preview", "uploaded_by", "uploaded_at"]
     list_filter = ["stage"]
     search_fields = ["task__number", "task__tracking_code"]
-    raw_id_fields = ["task", "uploaded_by"]
+    list_select_related = ["task", "uploaded_by"]
     date_hierarchy = "uploaded_at"
+    # Photos come with reports and feedback (services); here they are looked at, never replaced by hand.
+    fields = ["task", "stage", "preview", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("image"))
+    def preview(self, obj):
+        return photo_thumbnail(obj)
+
+    def has_add_permission(self, request):
+        return False
+
+
+class DeadlineStateFilter(admin.SimpleListFilter):
+    """Overdue / four fifths used, judged from the deadline now (not from the sweep's stored alert)."""
+
+    title = _("deadline alert")
+    parameter_name = "deadline_state"
+
+    def lookups(self, request, model_admin):
+        return [(overdue.RED, _("red: overdue")), (overdue.YELLOW, _("yellow: four fifths of the time used"))]
+
+    def queryset(self, request, queryset):
+        return overdue.filter_state(queryset, self.value()) if self.value() else queryset
 
 
 @admin.register(Task)
 class TaskAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
-    list_display = ["number", "source", "status", "alert", "category", "organization", "received_at", "deadline", "duplicate_count"]
-    list_filter = ["status", "source", "alert", "priority", "category__kind"]
+    list_display = ["number", "source", "status", "deadline_alert", "category", "organization", "received_at", "deadline", "duplicate_count"]
+    list_filter = ["status", "source", DeadlineStateFilter, "priority", "category__kind"]
     search_fields = ["number", "tracking_code", "description", "address", "external_ref"]
     list_select_related = ["category", "organization"]
     date_hierarchy = "received_at"
     inlines = [TaskLogInline, TaskPhotoInline]
     # Tasks change only through the services (the dispatcher pages and the API), so every step is logged.
-    readonly_fields = [f.name for f in Task._meta.fields]
+    # "alert" is what the sweep has notified; the deadline state shown is computed now.
+    exclude = ["alert"]
+    readonly_fields = [f.name for f in Task._meta.fields if f.name != "alert"] + ["deadline_alert"]
 
     def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(deadline_state=overdue.deadline_state())
+
+    @admin.display(description=_("deadline alert"), ordering="deadline")
+    def deadline_alert(self, obj):
+        state = getattr(obj, "deadline_state", None)
+        if state is None:
+            state = overdue.state_of(obj)
+        return dict(Task.Alert.choices).get(state, "") if state else "—"
+
+
+@admin.register(TaskRating)
+class TaskRatingAdmin(SimpleHistoryAdmin):
+    """Ratings come from the reporter (portal, SMS link, 12345, call-back): read here, never written or changed by hand."""
+
+    list_display = ["task", "level", "channel", "rated_at", "rated_by"]
+    list_filter = ["level", "channel"]
+    search_fields = ["task__number", "task__tracking_code"]
+    list_select_related = ["task", "rated_by"]
+    date_hierarchy = "rated_at"
+    readonly_fields = ["task", "level", "comment", "channel", "rated_by", "rated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

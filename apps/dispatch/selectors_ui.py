@@ -5,8 +5,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from viewflow.workflow.models import Task as FlowTask
 
-from apps.dispatch import selectors
-from apps.dispatch.models import DuplicateCandidate, Status, Task
+from apps.dispatch import overdue, selectors
+from apps.dispatch.models import DuplicateCandidate, Status
 
 
 def queue_for_user(*, user, status=None, source=None, alert=None, category=None, q=None):
@@ -27,14 +27,15 @@ def queue_for_user(*, user, status=None, source=None, alert=None, category=None,
 
 
 def overdue_board_for_user(*, user, limit=500):
-    """Open tasks with a yellow or red alert, oldest first, grouped by handling organisation."""
-    qs = selectors.task_list_for_user(user=user, open_only=True).filter(alert__in=[Task.Alert.RED, Task.Alert.YELLOW])
+    """Open tasks overdue or at four fifths of their time, judged from the deadline now (not from the sweep),
+    oldest first, grouped by handling organisation."""
+    qs = selectors.task_list_for_user(user=user, open_only=True, alert="any")
     tasks = list(qs.order_by("received_at", "id")[:limit])
     groups = {}
     for task in tasks:
         group = groups.setdefault(task.organization_id, {"organization": task.organization, "tasks": [], "red": 0, "yellow": 0})
         group["tasks"].append(task)
-        group[task.alert] += 1
+        group[task.deadline_state] += 1
     # The organisation with the oldest waiting task comes first (dict keeps insertion order).
     return list(groups.values()), len(tasks)
 
@@ -47,7 +48,7 @@ def tasks_geojson(tasks, link=lambda t: f"/dispatch/tasks/{t.pk}/"):
                 "type": "Feature", "id": t.pk,
                 "geometry": {"type": "Point", "coordinates": [round(t.point.x, 6), round(t.point.y, 6)]},
                 "properties": {
-                    "number": t.number, "status": t.get_status_display(), "alert": t.alert,
+                    "number": t.number, "status": t.get_status_display(), "alert": getattr(t, "deadline_state", None) or overdue.state_of(t),
                     "category": t.category.name if t.category_id else "", "url": link(t),
                 },
             }

@@ -8,4 +8,5 @@ urlpatterns = [
     path("overdue/", views.overdue, name="dispatch-overdue"),
     path("tasks/<int:pk>/", views.task_detail, name="dispatch-task-detail"),
     path("tasks/<int:pk>/<slug:action>/", views.task_action, name="dispatch-task-action"),
+    path("photos/<int:pk>/", views.task_photo, name="dispatch-task-photo"),
 ]

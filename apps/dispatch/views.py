@@ -1,6 +1,7 @@
 """Staff pages of the task centre: intake queue, task page with its action forms, overdue board."""
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
@@ -11,9 +12,10 @@ from django.views.decorators.http import require_POST
 from apps.accounts.decorators import staff_required
 from apps.cases.selectors import case_for_task
 from apps.dispatch import forms, selectors, selectors_ui, services
-from apps.dispatch.models import Deferral, DuplicateCandidate, WhistleSummons
+from apps.dispatch.models import Deferral, DuplicateCandidate, TaskPhoto, WhistleSummons
 from apps.dispatch.policy import WHISTLE_POLICY, task_actions
 from apps.gbcp.errors import ApplicationError, NotFound
+from apps.gbcp.files import send_image
 from apps.gbcp.masking import clearance_for
 
 PAGE_SIZE = 25
@@ -43,6 +45,17 @@ def queue(request):
     })
 
 
+@login_required
+def task_photo(request, pk):
+    """A task photo (``?size=thumb``: its thumbnail) for whoever may see the task; to anyone else signed in it is
+    not found, exactly like a photo that does not exist (no 403 that would confirm it exists)."""
+    try:
+        photo = selectors.task_photo_get_for_user(user=request.user, id=pk)
+    except NotFound:
+        raise Http404
+    return send_image(request, photo.image, download_name=selectors.photo_download_name(photo))
+
+
 @staff_required
 def overdue(request):
     groups, total = selectors_ui.overdue_board_for_user(user=request.user)
@@ -60,6 +73,15 @@ def _history_rows(task, limit=30):
             changed = [task._meta.get_field(c.field).verbose_name for c in newer.diff_against(older).changes if c.field != "updated_at"]
         rows.append({"record": newer, "changed": changed})
     return rows
+
+
+def _photos_context(task):
+    """Report photos and feedback (after handling) photos apart: the dispatcher compares them when verifying."""
+    photos = list(task.photos.all())
+    return {
+        "report_photos": [p for p in photos if p.stage == TaskPhoto.Stage.REPORT],
+        "feedback_photos": [p for p in photos if p.stage == TaskPhoto.Stage.FEEDBACK],
+    }
 
 
 @staff_required
@@ -96,6 +118,7 @@ def task_detail(request, pk):
         "whistles": whistles,
         "deferrals": list(task.deferrals.select_related("requested_by", "approved_by", "written_off_by").order_by("-created_at")),
         "history": _history_rows(task),
+        **_photos_context(task),
         "clearance": clearance_for(request.user),
         "geojson": point, **_map_context(),
     })
@@ -135,7 +158,8 @@ def _feedback(request, task, data):
 
 def _verify(request, task, data):
     approved = data["decision"] == "approve"
-    services.task_verify(user=request.user, task=task, approved=approved, reason=data.get("reason", ""), satisfied=data.get("satisfied"))
+    services.task_verify(user=request.user, task=task, approved=approved, reason=data.get("reason", ""),
+                         rating=(data.get("rating") or None) if approved else None, rating_comment=data.get("rating_comment", ""))
     return _("Task closed.") if approved else _("Task sent back for handling.")
 
 

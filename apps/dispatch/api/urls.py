@@ -6,6 +6,7 @@ from apps.dispatch.api import views
 urlpatterns = [
     path("tasks/", views.TaskListView.as_view(), name="api-task-list"),
     path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="api-task-detail"),
+    path("tasks/<int:pk>/photos/<int:photo_pk>/", views.TaskPhotoView.as_view(), name="api-task-photo"),
     path("tasks/<int:pk>/accept/", views.accept, name="api-task-accept"),
     path("tasks/<int:pk>/return/", views.return_, name="api-task-return"),
     path("tasks/<int:pk>/arrive/", views.arrive, name="api-task-arrive"),

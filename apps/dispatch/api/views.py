@@ -1,7 +1,8 @@
 """Task API for the mobile client: my tasks (with the steps the caller may do, ``actions``), accept/return, arrive,
 feedback, refer, defer, escalate, report in."""
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,7 +10,8 @@ from rest_framework.views import APIView
 from apps.cases.selectors import cause_get
 from apps.dispatch import selectors, services
 from apps.dispatch.api import serializers as s
-from apps.dispatch.models import DuplicateCandidate, TaskLog, WhistleSummons
+from apps.dispatch.models import DuplicateCandidate, TaskLog, TaskPhoto, WhistleSummons
+from apps.gbcp.files import send_image
 
 
 class TaskListView(generics.ListAPIView):
@@ -40,6 +42,7 @@ def _detail(request, task):
         .prefetch_related(
             Prefetch("logs", queryset=TaskLog.objects.select_related("actor")),
             Prefetch("duplicate_candidates", queryset=DuplicateCandidate.objects.select_related("candidate")),
+            Prefetch("photos", queryset=TaskPhoto.objects.order_by("uploaded_at", "id")),
         )
         .get(pk=task.pk)
     )
@@ -50,6 +53,18 @@ class TaskDetailView(APIView):
     @extend_schema(responses=s.TaskDetailSerializer)
     def get(self, request, pk):
         return _detail(request, _task(request, pk))
+
+
+class TaskPhotoView(APIView):
+    """One photo of a task the caller may see (``?size=thumb``: a thumbnail); any other answers 404 ``not_found``."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("size", str, enum=["thumb"], description="thumb: at most 320 pixels on the long side")],
+        responses={(200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="the photo (JPEG, PNG or WebP)")},
+    )
+    def get(self, request, pk, photo_pk):
+        photo = selectors.task_photo_of_task(task=_task(request, pk), id=photo_pk)
+        return send_image(request, photo.image, download_name=selectors.photo_download_name(photo))
 
 
 class _ActionView(APIView):

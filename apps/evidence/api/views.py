@@ -14,6 +14,7 @@ from apps.evidence.api import serializers as s
 from apps.evidence.bundle import build_bundle, bundle_file_name
 from apps.gbcp.api.parsers import BoundedFormParser
 from apps.gbcp.errors import ApplicationError, NotFound
+from apps.gbcp.files import send_file
 
 
 class EvidenceListCreateView(generics.ListAPIView):
@@ -52,11 +53,10 @@ class EvidenceDetailView(APIView):
         return Response(s.EvidenceSerializer(selectors.evidence_get_for_user(user=request.user, id=pk)).data)
 
 
-def file_response(evidence, *, as_attachment=False):
-    response = FileResponse(evidence.file.open("rb"), content_type=evidence.media_type, as_attachment=as_attachment,
-                            filename=bundle_file_name(evidence))
+def file_response(evidence, *, as_attachment=False, request=None):
+    response = send_file(request, evidence.file, content_type=evidence.media_type or None, download_name=bundle_file_name(evidence),
+                         inline=not as_attachment)
     response["X-Content-SHA256"] = evidence.sha256
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -68,7 +68,7 @@ def bundle_response(evidence):
 class EvidenceFileView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="the evidence bytes")})
     def get(self, request, pk):
-        return file_response(selectors.evidence_get_for_user(user=request.user, id=pk))
+        return file_response(selectors.evidence_get_for_user(user=request.user, id=pk), request=request)
 
 
 class EvidenceProofView(APIView):
