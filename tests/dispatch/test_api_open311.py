@@ -98,12 +98,12 @@ def test_an_unknown_service_definition_is_a_404_in_open311_format(api):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["services.xml", "services", "requests.xml", "discovery.csv"])
-def test_formats_other_than_json_are_refused(api, path):
+@pytest.mark.parametrize("path", ["services", "requests", "discovery.csv", "services.yaml"])
+def test_formats_other_than_xml_and_json_are_refused(api, path):
     response = api.get(BASE + path)
     assert response.status_code == 400
     body = response.json()
-    assert isinstance(body, list) and body[0]["code"] == 400 and ".json" in body[0]["description"]
+    assert isinstance(body, list) and body[0]["code"] == 400 and ".xml" in body[0]["description"] and ".json" in body[0]["description"]
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.dispatch import classifier, dedup, events, routing
 from apps.dispatch.flows import TaskFlow
-from apps.dispatch.models import DuplicateCandidate, HotlineTicket, IntakeKey, NumberSequence, OutboxMessage, Partner, Source, Status, Task, TaskLog, TaskPhoto
+from apps.dispatch.models import DuplicateCandidate, HotlineTicket, IntakeKey, NumberSequence, Open311Contact, OutboxMessage, Partner, Source, Status, Task, TaskLog, TaskPhoto
 from apps.dispatch.services._common import checked_photos, deadline_for, store_photos
 from apps.dispatch.services.duplicates import after_merge
 from apps.dispatch.services.partners import outbox_enqueue
@@ -142,12 +142,18 @@ def task_intake_with_photos(*, photos=(), **intake) -> IntakeResult:
 
 
 def open311_request_create(*, partner: Partner, category, description, point, address="", reporter_name="", reporter_phone="",
-                           priority=None) -> IntakeResult:
-    """An Open311 service request (the partner's client app): a task with no reference of its own."""
-    return task_intake(
-        user=None, source=Source.OPEN311, partner=partner, category=category, external_ref="", description=description,
-        point=point, address=address, reporter_name=reporter_name, reporter_phone=reporter_phone, priority=priority,
-    )
+                           priority=None, contact: dict | None = None) -> IntakeResult:
+    """An Open311 service request (the partner's client app): a task with no reference of its own; what the client
+    sent about its user (``contact``: the Open311Contact fields) is kept beside the report as sent."""
+    with transaction.atomic():
+        result = task_intake(
+            user=None, source=Source.OPEN311, partner=partner, category=category, external_ref="", description=description,
+            point=point, address=address, reporter_name=reporter_name, reporter_phone=reporter_phone, priority=priority,
+        )
+        values = {name: str(value).strip() for name, value in (contact or {}).items() if value not in (None, "")}
+        if values:
+            Open311Contact.objects.create(task=result.report, **values)
+    return result
 
 
 def hotline_ticket_receive(*, user=None, partner, data: dict, payload: dict) -> tuple[HotlineTicket, bool]:

@@ -44,6 +44,10 @@ def document_errors(result, generator, request, public):
             codes = ["400", "401", "403", "404", "429"]
             if method in WRITE_METHODS:
                 codes += ["409", "413", "415", "422"]
+            content = {"application/json": {"schema": ref}}
+            if path.startswith("/open311/"):
+                # Open311 answers in the format of the path's suffix, refusals too.
+                content["text/xml"] = {"schema": {"type": "string", "description": "<errors><error><code/><description/></error></errors>"}}
             for code in codes:
-                operation["responses"].setdefault(code, {"description": DESCRIPTIONS[code], "content": {"application/json": {"schema": ref}}})
+                operation["responses"].setdefault(code, {"description": DESCRIPTIONS[code], "content": content})
     return result

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from apps.dispatch.api.open311.selectors import public_categories
-from apps.dispatch.models import Status, Task
+from apps.dispatch.models import Open311Contact, Status, Task
 from apps.gbcp import idempotency
 from apps.gbcp.api.params import parse_lat_lon
 from apps.gbcp.masking import Clearance, mask
@@ -107,15 +107,20 @@ class ServiceRequestInSerializer(serializers.Serializer):
     long = serializers.FloatField(required=False, allow_null=True)
     crs = serializers.ChoiceField(choices=["wgs84", "gcj02"], required=False, default="wgs84", help_text="extension: gcj02 for Amap/Tencent clients")
     address_string = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-    address_id = serializers.CharField(required=False, allow_blank=True)
+    address_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
-    device_id = serializers.CharField(required=False, allow_blank=True)
-    account_id = serializers.CharField(required=False, allow_blank=True)
+    device_id = serializers.CharField(max_length=128, required=False, allow_blank=True)
+    account_id = serializers.CharField(max_length=128, required=False, allow_blank=True)
     first_name = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     description = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
-    media_url = serializers.URLField(required=False, allow_blank=True)
+    media_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+
+    def validate_media_url(self, value):
+        if value and not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError(_("media_url must be an http or https address."))
+        return value
 
     def validate_service_code(self, value):
         category = public_categories().filter(code=value.strip()).first()
@@ -172,7 +177,20 @@ def intake_fields(data) -> dict:
     return {
         "category": category, "description": description, "point": data["point"], "address": data["address_string"].strip(),
         "reporter_name": name, "reporter_phone": data["phone"].strip(), "priority": SEVERITY_PRIORITY.get(attributes["severity"]),
+        "contact": {field: data.get(field) for field in CONTACT_FIELDS},
     }
+
+
+# Kept as the client sent them (dispatch.Open311Contact), beside the task built from them.
+CONTACT_FIELDS = ("email", "first_name", "last_name", "phone", "media_url", "address_string", "address_id", "device_id", "account_id")
+
+
+def contact_of(task):
+    """The task's Open311Contact, or None (a reverse one-to-one raises when there is none)."""
+    try:
+        return task.open311_contact
+    except Open311Contact.DoesNotExist:
+        return None
 
 
 def request_fingerprint(data) -> str:
@@ -264,7 +282,9 @@ class ServiceRequestSerializer(serializers.Serializer):
         return round(task.point.x, 7) if task.point is not None else None
 
     def get_media_url(self, task) -> str | None:
-        return None
+        # The client published this URL itself; the platform's own photos stay behind access checks.
+        contact = contact_of(task)
+        return contact.media_url if contact and contact.media_url else None
 
 
 def service_notice(result) -> str:

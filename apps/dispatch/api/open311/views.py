@@ -7,13 +7,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.throttling import rate_limit
 from apps.dispatch import services
 from apps.dispatch.api.open311.errors import Open311Error, error_response, open311_exception_handler
+from apps.dispatch.api.open311.renderers import Open311JSONRenderer, Open311XMLRenderer
 from apps.dispatch.api.open311.selectors import MAX_RESULTS, filter_requests, partner_for_key, public_categories, request_by_id, visible_requests
 from apps.dispatch.api.open311.serializers import (
     ServiceRequestInSerializer,
@@ -33,8 +33,11 @@ CHANGESET = "2026-01-01T00:00:00+08:00"  # when the services or their attributes
 MAX_PAGE = 100000  # beyond this a page number is a probe, not a reader: 400 rather than an offset the database cannot hold
 
 
-class JSONOnlyNegotiation(BaseContentNegotiation):
-    """The format is chosen by the path suffix; an Accept header of text/xml must not turn a 200 into a 406."""
+FORMATS = {"json": Open311JSONRenderer, "xml": Open311XMLRenderer}
+
+
+class SuffixNegotiation(BaseContentNegotiation):
+    """The format is chosen by the path suffix alone; an Accept header never turns a 200 into a 406."""
 
     def select_parser(self, request, parsers):
         for parser in parsers:
@@ -43,7 +46,11 @@ class JSONOnlyNegotiation(BaseContentNegotiation):
         return None
 
     def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
+        fmt = (request.parser_context or {}).get("kwargs", {}).get("fmt")
+        for renderer in renderers:
+            if renderer.format == fmt:
+                return renderer, renderer.media_type
+        return renderers[0], renderers[0].media_type  # an unknown suffix is refused in JSON
 
 
 class Open311View(APIView):
@@ -52,9 +59,10 @@ class Open311View(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = []
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [Open311JSONRenderer, Open311XMLRenderer]
     parser_classes = [BoundedJSONParser, BoundedFormParser, MultiPartParser]
-    content_negotiation_class = JSONOnlyNegotiation
+    content_negotiation_class = SuffixNegotiation
+    xml_root, xml_item = "service_requests", "request"
 
     def get_exception_handler(self):
         return open311_exception_handler
@@ -62,9 +70,9 @@ class Open311View(APIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         fmt = kwargs.get("fmt")
-        if fmt != "json":
-            raise Open311Error(_("Only the JSON format is served: end the path in .json.") if fmt is None
-                               else _("The format “%(format)s” is not served; use .json.") % {"format": fmt})
+        if fmt not in FORMATS:
+            raise Open311Error(_("Give the format as the path's ending: .xml or .json.") if fmt is None
+                               else _("The format “%(format)s” is not served; use .xml or .json.") % {"format": fmt})
 
 
 def _page_params(params):
@@ -73,7 +81,7 @@ def _page_params(params):
     return page, page_size
 
 
-FMT = OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["json"], description="response format (only json)")
+FMT = OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["xml", "json"], description="response format: xml (text/xml) or json")
 IDEMPOTENCY_KEY = OpenApiParameter(
     idempotency.HEADER, str, OpenApiParameter.HEADER, required=False,
     description="8-255 printable characters; a retry with the same key returns the first answer (no second request); "
@@ -92,6 +100,8 @@ class MissingFormatView(Open311View):
 
 
 class DiscoveryView(Open311View):
+    xml_root = "discovery"
+
     @extend_schema(parameters=[FMT], responses=OpenApiTypes.OBJECT, tags=["open311"], operation_id="open311_discovery")
     def get(self, request, fmt=None):
         base = request.build_absolute_uri("/open311/v2/")
@@ -99,17 +109,22 @@ class DiscoveryView(Open311View):
             "changeset": CHANGESET,
             "contact": _("City management command centre"),
             "key_service": _("Ask the city management bureau for an api_key."),
-            "endpoints": [{"specification": SPECIFICATION, "url": base, "changeset": None, "type": "production", "formats": ["application/json"]}],
+            "endpoints": [{"specification": SPECIFICATION, "url": base, "changeset": CHANGESET, "type": "production",
+                           "formats": ["text/xml", "application/json"]}],
         })
 
 
 class ServiceListView(Open311View):
+    xml_root, xml_item = "services", "service"
+
     @extend_schema(parameters=[FMT], responses=ServiceSerializer(many=True), tags=["open311"], operation_id="open311_services")
     def get(self, request, fmt=None):
         return Response(ServiceSerializer(public_categories(), many=True).data)
 
 
 class ServiceDefinitionView(Open311View):
+    xml_root = "service_definition"
+
     @extend_schema(parameters=[FMT, OpenApiParameter("service_code", str, OpenApiParameter.PATH)], responses=OpenApiTypes.OBJECT, tags=["open311"],
                    operation_id="open311_service_definition")
     def get(self, request, service_code, fmt=None):
@@ -162,7 +177,8 @@ class RequestListView(Open311View):
             scope=f"open311:{partner.pk}", key=key, fingerprint=request_fingerprint(serializer.validated_data),
             intake=lambda: services.open311_request_create(partner=partner, **intake_fields(serializer.validated_data)),
             # Synchronous: the id is known at once, so no token.
-            answer=lambda result: (200, [{"service_request_id": result.report.number, "service_notice": service_notice(result), "account_id": None}]),
+            answer=lambda result: (200, [{"service_request_id": result.report.number, "service_notice": service_notice(result),
+                                          "account_id": serializer.validated_data.get("account_id") or None}]),
         )
         response = Response(outcome.body, status=outcome.status_code)
         if outcome.replayed:
