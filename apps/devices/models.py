@@ -86,6 +86,8 @@ class Position(models.Model):
     altitude = models.FloatField(_("altitude (m)"), null=True, blank=True)
     accuracy = models.FloatField(_("accuracy (m)"), null=True, blank=True)
     battery = models.FloatField(_("battery (%)"), null=True, blank=True)
+    hdop = models.FloatField(_("HDOP"), null=True, blank=True, help_text=_("Horizontal dilution of precision as the receiver reported it (no unit)."))
+    charging = models.BooleanField(_("charging"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"))
 
     class Meta:

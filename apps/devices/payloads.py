@@ -1,6 +1,8 @@
 """Parsing and validating device payloads (HTTP and MQTT alike): plain loops, because batches are large."""
 import datetime as dt
 import math
+import re
+import zoneinfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -17,6 +19,7 @@ RANGES = {
     "altitude": (-500.0, 10000.0),
     "accuracy": (0.0, 100000.0),
     "battery": (0.0, 100.0),
+    "hdop": (0.0, 100.0),
     "laeq": (0.0, 150.0),
     "lmax": (0.0, 160.0),
     "interval_s": (1, 3600),
@@ -102,8 +105,24 @@ def parse_time(value, field="timestamp", now=None) -> dt.datetime:
     return when.astimezone(dt.timezone.utc)
 
 
+def _flag(value, field):
+    """A yes/no of a device: true/false, 1/0 (as text or JSON); absent is unknown."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    raise PayloadError(_("Give true or false."), field=field)
+
+
 def parse_position(data, now=None, speed_factor=1.0):
-    """One point of a batch: a dict with time, lat, lon and optional speed (km/h), bearing, altitude, accuracy, battery."""
+    """One point of a batch: a dict with time, lat, lon and optional speed (km/h), bearing, altitude, accuracy (metres),
+    battery (%), hdop and charging. The tuple: (time, lat, lon, speed, bearing, altitude, accuracy, battery, hdop,
+    charging)."""
     if not isinstance(data, dict):
         raise PayloadError(_("Each point must be an object."))
     when = parse_time(data.get("time", data.get("timestamp")), "time", now)
@@ -123,6 +142,8 @@ def parse_position(data, now=None, speed_factor=1.0):
         _number(data.get("altitude"), "altitude"),
         _number(data.get("accuracy"), "accuracy"),
         _number(data.get("battery"), "battery"),
+        _number(data.get("hdop"), "hdop"),
+        _flag(data.get("charging"), "charging"),
     )
 
 
@@ -180,7 +201,7 @@ def _parse_positions_fast(items, now):
     append = parsed.append
     for index, item in enumerate(items):
         try:
-            if type(item) is not dict:
+            if type(item) is not dict or "hdop" in item or "charging" in item:
                 raise LookupError
             when = item["time"] if "time" in item else item.get("timestamp")
             kind = type(when)
@@ -212,6 +233,7 @@ def _parse_positions_fast(items, now):
                     values.append(float(value))
                 else:
                     raise LookupError
+            values += (None, None)  # hdop, charging: the reference parser reads them when they are sent
             append(tuple(values))
         except (LookupError, ValueError, OverflowError, OSError, TypeError):
             # Not a common shape: the reference parser decides (and names the index if it refuses).
@@ -247,11 +269,35 @@ def _unless_negative(value):
     return value
 
 
-def parse_osmand(params, body=None):
+# OsmAnd's local-time form (Traccar reads it in the server's configured zone); "+" for the space when unencoded.
+_LOCAL_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ +](\d{2}:\d{2}:\d{2})$")
+
+
+def _osmand_time(value, now):
+    """The report's time as parse_time takes it: the server's time when the client sent none (as Traccar does), and
+    ``yyyy-MM-dd HH:mm:ss`` read in DEVICE_LOCAL_TIME_ZONE."""
+    if value in (None, ""):
+        return (now or timezone.now()).isoformat()
+    match = _LOCAL_TIME.match(str(value).strip()) if isinstance(value, str) else None
+    if match:
+        try:
+            naive = dt.datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}")
+        except ValueError:
+            return value  # an impossible date: parse_time refuses it with the usual message
+        return naive.replace(tzinfo=zoneinfo.ZoneInfo(settings.DEVICE_LOCAL_TIME_ZONE)).isoformat()
+    return value
+
+
+def _has_cells_or_wifi(params) -> bool:
+    return any(params.get(name) not in (None, "") for name in ("cell", "wifi"))
+
+
+def parse_osmand(params, body=None, now=None):
     """The OsmAnd protocol as the Traccar client sends it: query or form fields, or the JSON body of newer clients.
 
-    Returns (device code, parsed position). Speed is in knots in the classic
-    form and metres per second in the JSON form (as the Traccar server reads them).
+    Returns (device code, parsed position). Speed is in knots in the classic form and metres per second in the JSON
+    form (as the Traccar server reads them). A report with only cell towers or Wi-Fi networks and no coordinates
+    comes back with lat and lon None: the service puts it at the device's last known position, as Traccar does.
     """
     if isinstance(body, dict) and isinstance(body.get("location"), dict):
         location = body["location"]
@@ -259,31 +305,38 @@ def parse_osmand(params, body=None):
         battery = _object(location.get("battery"), "battery")
         level = battery.get("level")
         point = {
-            "time": location.get("timestamp"),
+            "time": _osmand_time(location.get("timestamp"), now),
             "lat": coords.get("latitude"),
             "lon": coords.get("longitude"),
             "speed": _unless_negative(coords.get("speed")),
             "bearing": _unless_negative(coords.get("heading")),
             "altitude": coords.get("altitude"),
-            "accuracy": coords.get("accuracy"),
+            "accuracy": _unless_negative(coords.get("accuracy")),
             # The JSON client reports 0..1; -1 when unknown.
             "battery": level * 100 if isinstance(level, (int, float)) and not isinstance(level, bool) and 0 <= level <= 1 else None,
+            "charging": battery.get("is_charging"),
         }
         code = body.get("device_id") or _first(params, "id", "deviceid")
-        return (str(code or "").strip().upper(), parse_position(point, speed_factor=MPS_KMH))
+        return (str(code or "").strip().upper(), parse_position(point, now=now, speed_factor=MPS_KMH))
     lat, lon = _first(params, "lat", "latitude"), _first(params, "lon", "longitude")
     location = params.get("location")
     if (lat is None or lon is None) and location and "," in location:
         lat, lon = location.split(",", 1)
     point = {
-        "time": _first(params, "timestamp", "time"),
+        "time": _osmand_time(_first(params, "timestamp", "time"), now),
         "lat": lat,
         "lon": lon,
         "speed": params.get("speed"),
         "bearing": _first(params, "bearing", "heading"),
         "altitude": params.get("altitude"),
-        "accuracy": _first(params, "accuracy", "hdop"),
+        "accuracy": params.get("accuracy"),
         "battery": _first(params, "batt", "battery"),
+        "hdop": params.get("hdop"),
+        "charging": params.get("charge"),
     }
-    code = _first(params, "id", "deviceid")
-    return (str(code or "").strip().upper(), parse_position(point, speed_factor=KNOT_KMH))
+    code = str(_first(params, "id", "deviceid") or "").strip().upper()
+    if lat is None and lon is None and _has_cells_or_wifi(params):
+        # No fix, only the radio around it: every other field is still checked, then lat/lon stay open.
+        parsed = parse_position({**point, "lat": 0.0, "lon": 0.0}, now=now, speed_factor=KNOT_KMH)
+        return (code, (parsed[0], None, None) + parsed[3:])
+    return (code, parse_position(point, now=now, speed_factor=KNOT_KMH))

@@ -3,8 +3,8 @@ from django.db import IntegrityError, connection, transaction
 
 from apps.devices.models import NoiseReading, Position
 
-POSITION_COLUMNS = ["device_id", "recorded_at", "lat", "lon", "speed_kmh", "bearing", "altitude", "accuracy", "battery", "received_at"]
-POSITION_TYPES = ["int8", "timestamptz", "float8", "float8", "float8", "float8", "float8", "float8", "float8", "timestamptz"]
+POSITION_COLUMNS = ["device_id", "recorded_at", "lat", "lon", "speed_kmh", "bearing", "altitude", "accuracy", "battery", "hdop", "charging", "received_at"]
+POSITION_TYPES = ["int8", "timestamptz", "float8", "float8", "float8", "float8", "float8", "float8", "float8", "float8", "bool", "timestamptz"]
 NOISE_COLUMNS = ["device_id", "recorded_at", "interval_s", "laeq", "lmax", "received_at"]
 NOISE_TYPES = ["int8", "timestamptz", "int4", "float8", "float8", "timestamptz"]
 
@@ -75,7 +75,9 @@ def _insert_generic(table, columns, rows):
 
 def insert_positions(device_id, points, received_at) -> int:
     """Store parsed points of one device; returns how many were new."""
-    rows = [(device_id, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], received_at) for p in points]
+    # Points of eight values (before hdop and charging were kept) are still taken: the two are then unknown.
+    rows = [(device_id, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8] if len(p) > 8 else None, p[9] if len(p) > 9 else None, received_at)
+            for p in points]
     if connection.vendor == "postgresql":
         return _insert_postgresql(Position._meta.db_table, POSITION_COLUMNS, POSITION_TYPES, rows)
     return _insert_generic(Position._meta.db_table, POSITION_COLUMNS, rows)
@@ -108,8 +110,9 @@ WITH dev AS (
     WHERE d.code = %(code)s AND d.token_hash = %(token_hash)s AND d.revoked_at IS NULL AND d.is_active
 ),
 ins AS (
-    INSERT INTO devices_position (device_id, recorded_at, lat, lon, speed_kmh, bearing, altitude, accuracy, battery, received_at)
-    SELECT id, %(at)s::timestamptz, %(lat)s::float8, %(lon)s::float8, %(speed)s::float8, %(bearing)s::float8, %(altitude)s::float8, %(accuracy)s::float8, %(battery)s::float8, %(now)s::timestamptz FROM dev WHERE simple
+    INSERT INTO devices_position (device_id, recorded_at, lat, lon, speed_kmh, bearing, altitude, accuracy, battery, hdop, charging, received_at)
+    SELECT id, %(at)s::timestamptz, %(lat)s::float8, %(lon)s::float8, %(speed)s::float8, %(bearing)s::float8, %(altitude)s::float8, %(accuracy)s::float8,
+           %(battery)s::float8, %(hdop)s::float8, %(charging)s::boolean, %(now)s::timestamptz FROM dev WHERE simple
     ON CONFLICT (device_id, recorded_at) DO NOTHING
     RETURNING 1
 ),
@@ -137,7 +140,7 @@ FROM dev LEFT JOIN moved ON true
 _REPORT_PARAMS = [
     ("code", "text"), ("token_hash", "text"), ("at", "timestamptz"), ("lat", "float8"), ("lon", "float8"), ("speed", "float8"),
     ("bearing", "float8"), ("altitude", "float8"), ("accuracy", "float8"), ("battery", "float8"), ("now", "timestamptz"),
-    ("low_battery", "float8"),
+    ("low_battery", "float8"), ("hdop", "float8"), ("charging", "boolean"),
 ]
 _REPORT_STATEMENT = "devices_report_position"
 
@@ -162,10 +165,11 @@ def report_position(*, code, token_hash, point, now, low_battery):
     running it. Returns None for an unknown device or a wrong or revoked token; else a dict whose
     ``simple`` is False when the point needs the full rules (then nothing was written).
     """
-    at, lat, lon, speed, bearing, altitude, accuracy, battery = point
+    at, lat, lon, speed, bearing, altitude, accuracy, battery, hdop, charging = (*point, None, None)[:10]
     values = {
         "code": code, "token_hash": token_hash, "at": at, "lat": lat, "lon": lon, "speed": speed, "bearing": bearing,
         "altitude": altitude, "accuracy": accuracy, "battery": battery, "now": now, "low_battery": float(low_battery),
+        "hdop": hdop, "charging": charging,
     }
     connection.ensure_connection()
     raw = connection.connection

@@ -45,6 +45,8 @@ def odd_values(rng):
         "altitude": [None, -500, 10000.0, 10001, "45.5"],
         "accuracy": [None, 0, 5.5, -0.1],
         "battery": [None, 0, 100, 100.5, 55.5, "87", float("nan")],
+        "hdop": [None, 0.9, 100.5, "2", -1],
+        "charging": [None, True, "false", "1", "maybe", 3],
     }
 
 
@@ -68,7 +70,7 @@ def test_common_points_take_the_fast_loop_and_keep_their_values():
     t = NOW - dt.timedelta(minutes=5)
     items = [{"time": t.isoformat(), "lat": 39.9, "lon": 116, "speed": 31.5, "bearing": 80.0, "battery": 80}]
     (parsed,) = fast(items, NOW)
-    assert parsed == (t, 39.9, 116.0, 31.5, 80.0, None, None, 80.0)
+    assert parsed == (t, 39.9, 116.0, 31.5, 80.0, None, None, 80.0, None, None)
     assert all(type(v) is float for v in parsed[1:5]) and parsed[0].tzinfo == dt.timezone.utc
 
 

@@ -27,6 +27,8 @@ def position_report(*, code: str, token: str | None, point, now=None) -> IngestR
     """
     now = now or timezone.now()
     code = (code or "").strip().upper()
+    if point[1] is None or point[2] is None:
+        return _report_without_fix(code=code, token=token, point=point, now=now)
     if connection.vendor == "postgresql" and code and token:
         row = storage.report_position(code=code, token_hash=token_hash(token), point=point, now=now, low_battery=settings.DEVICE_LOW_BATTERY_PCT)
         if row is None:
@@ -44,6 +46,20 @@ def position_report(*, code: str, token: str | None, point, now=None) -> IngestR
     else:
         device = device_authenticate(code=code, token=token)
     return positions_ingest(device=device, points=[point], now=now)
+
+
+def _report_without_fix(*, code, token, point, now) -> IngestResult:
+    """A report with cell towers or Wi-Fi networks but no coordinates: stored at the device's last known position,
+    as Traccar does; a device that never had a fix is only marked as seen (nothing to store, nothing refused)."""
+    device = device_authenticate(code=code, token=token)
+    with transaction.atomic():
+        status = lock_status(device)
+        if status.point is None:
+            status.last_seen_at = now
+            status.save(update_fields=["last_seen_at"])
+            return IngestResult(device=device, received=1, stored=0)
+        known = status.point
+    return positions_ingest(device=device, points=[(point[0], known.y, known.x) + tuple(point[3:])], now=now)
 
 
 @transaction.atomic
