@@ -94,6 +94,21 @@ def entity_create(*, user, name, uscc, kind=Entity.Kind.ENTERPRISE, legal_repres
 
 
 @transaction.atomic
+def entity_update(*, user, entity: Entity, **fields) -> Entity:
+    """Change an entity's registered facts; its code and city code never change."""
+    allowed = {"name", "kind", "legal_representative", "contact_phone", "address", "region"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ApplicationError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}, code="invalid_fields")
+    with acting_as(user):
+        for key, value in fields.items():
+            setattr(entity, key, value)
+        _full_clean(entity)
+        entity.save()
+    return entity
+
+
+@transaction.atomic
 def person_create(*, user, name, id_number=None, phone="", address="") -> Person:
     with acting_as(user):
         person = Person(name=name, id_number=normalise_resident_id(id_number) or None, phone=phone, address=address)

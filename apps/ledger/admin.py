@@ -9,7 +9,19 @@ from simple_history.admin import SimpleHistoryAdmin
 from apps.gbcp.errors import ApplicationError
 from apps.ledger import services
 from apps.ledger.forms import ImportForm
-from apps.ledger.models import ComparisonRun, Correction, Finding, FrontageZone, KeyPoint, Licence, LicenceKind, SendBack, SourceBatch
+from apps.ledger.models import (
+    ComparisonRun,
+    Correction,
+    EntitySource,
+    Finding,
+    FrontageZone,
+    KeyPoint,
+    Licence,
+    LicenceKind,
+    PlaceSource,
+    SendBack,
+    SourceBatch,
+)
 
 
 @admin.register(LicenceKind)
@@ -41,6 +53,38 @@ class KeyPointAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     search_fields = ["code", "name", "reason"]
     list_select_related = ["source_batch"]
     raw_id_fields = ["place", "source_batch"]
+
+
+@admin.register(EntitySource)
+class EntitySourceAdmin(SimpleHistoryAdmin):
+    """Read-only: lineage is written by imports, never by hand."""
+
+    list_display = ("entity", "source_batch", "source_row")
+    search_fields = ("entity__name", "entity__uscc")
+    list_select_related = ("entity", "source_batch")
+    raw_id_fields = ("entity", "source_batch")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlaceSource)
+class PlaceSourceAdmin(SimpleHistoryAdmin):
+    """Read-only: lineage is written by imports, never by hand."""
+
+    list_display = ("place", "department", "external_id", "source_batch", "source_row")
+    search_fields = ("place__name", "place__city_code", "external_id", "department")
+    list_select_related = ("place", "source_batch")
+    raw_id_fields = ("place", "source_batch")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SourceBatch)

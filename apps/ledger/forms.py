@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.ledger.models import Correction
 
-IMPORT_KINDS = [("licences", _("licences")), ("zones", _("frontage zones")), ("key_points", _("key points"))]
+IMPORT_KINDS = [("licences", _("licences")), ("zones", _("frontage zones")), ("key_points", _("key points")), ("entities", _("entities")),
+                ("places", _("places"))]
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 

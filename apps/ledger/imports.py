@@ -44,11 +44,34 @@ COLUMNS = {
         "active_from": ["生效日期", "起始日期", "active_from"],
         "active_to": ["失效日期", "截止日期", "active_to"],
     },
+    "entities": {
+        "uscc": ["统一社会信用代码", "信用代码", "uscc"],
+        "name": ["主体名称", "单位名称", "企业名称", "名称", "name"],
+        "kind": ["主体类型", "类型", "kind"],
+        "legal_representative": ["法定代表人", "负责人", "经营者", "legal_representative"],
+        "contact_phone": ["联系电话", "电话", "contact_phone", "phone"],
+        "address": ["住所", "注册地址", "地址", "address"],
+        "region_code": ["所属区划代码", "区划代码", "region_code"],
+    },
+    "places": {
+        "place_code": ["城市码", "place_code", "city_code"],
+        "external_id": ["来源编号", "场所编号", "部门编号", "external_id"],
+        "name": ["场所名称", "名称", "name"],
+        "kind": ["场所类型", "类型", "kind"],
+        "space": ["空间类型", "空间", "space"],
+        "lon": ["经度", "lon", "lng", "longitude"],
+        "lat": ["纬度", "lat", "latitude"],
+        "crs": ["坐标系", "crs", "coordinate_system"],
+        "address": ["地址", "场所地址", "address"],
+        "operator_uscc": ["经营主体统一社会信用代码", "统一社会信用代码", "operator_uscc", "uscc"],
+    },
 }
 REQUIRED = {
     "licences": ["kind", "number", "valid_to"],
     "zones": ["code", "duties"],
     "key_points": ["code", "name", "reason", "interval_days"],
+    "entities": ["uscc", "name"],
+    "places": ["name", "kind"],
 }
 
 

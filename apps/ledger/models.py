@@ -17,6 +17,8 @@ class SourceBatch(models.Model):
         LICENCES = "licences", _("licences")
         ZONES = "zones", _("frontage zones")
         KEY_POINTS = "key_points", _("key points")
+        ENTITIES = "entities", _("entities")
+        PLACES = "places", _("places")
         DEMO = "demo", _("demo data")
 
     department = models.CharField(_("source department"), max_length=128)
@@ -54,6 +56,41 @@ class Lineage(models.Model):
     @property
     def source_department(self) -> str:
         return self.source_batch.department if self.source_batch_id else ""
+
+
+class EntitySource(Lineage):
+    """The lineage of an entity (gbcp.Entity) brought or last changed by another department's file."""
+
+    entity = models.OneToOneField("gbcp.Entity", verbose_name=_("entity"), on_delete=models.CASCADE, related_name="ledger_source")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("entity lineage")
+        verbose_name_plural = _("entity lineage")
+
+    def __str__(self):
+        return f"{self.entity} ← {self.source_department} #{self.source_row}"
+
+
+class PlaceSource(Lineage):
+    """A place (gbcp.Place) as one department's files know it: that department's own id for it (its key when a file
+    gives no city code) and the batch and row that last brought or changed it. One row per place and department."""
+
+    place = models.ForeignKey("gbcp.Place", verbose_name=_("place"), on_delete=models.CASCADE, related_name="ledger_sources")
+    department = models.CharField(_("source department"), max_length=128)
+    external_id = models.CharField(_("the department's id"), max_length=64, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("place lineage")
+        verbose_name_plural = _("place lineage")
+        constraints = [
+            models.UniqueConstraint(fields=["place", "department"], name="ledger_place_source_place_department"),
+            models.UniqueConstraint(fields=["department", "external_id"], condition=~models.Q(external_id=""), name="ledger_place_source_external_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.place} ← {self.department} {self.external_id}"
 
 
 class LicenceKind(models.Model):

@@ -25,3 +25,14 @@ def test_the_sample_zone_and_key_point_files_import(admin_user):
     with (FIXTURES / "key-points-sample.csv").open("rb") as handle:
         points = services.ledger_import(user=admin_user, kind="key_points", file=handle, file_name="key-points-sample.csv", department="示例")
     assert points.created == 2 and [e.code for e in points.errors] == ["invalid_interval"]
+
+
+def test_the_sample_entity_and_place_files_import_as_documented(admin_user):
+    with (FIXTURES / "entities-sample.csv").open("rb") as handle:
+        entities = services.ledger_import(user=admin_user, kind="entities", file=handle, file_name="entities-sample.csv", department="东城区市场监督管理局")
+    assert entities.created == 3
+    assert {e.row: e.code for e in entities.errors} == {5: "invalid_uscc", 6: "no_region", 7: "invalid_phone"}
+    with (FIXTURES / "places-sample.csv").open("rb") as handle:
+        places = services.ledger_import(user=admin_user, kind="places", file=handle, file_name="places-sample.csv", department="东城区市场监督管理局")
+    assert places.created == 2
+    assert {e.row: e.code for e in places.errors} == {4: "unknown_crs", 5: "outside_city", 6: "missing_key", 7: "unknown_kind"}

@@ -12,7 +12,11 @@ from apps.ledger import imports
 from apps.ledger.models import SourceBatch
 from apps.ledger.policy import own_area, require
 from apps.ledger.services._common import covers, same, sha256
+from apps.ledger.services.ground import GroundImporter
 from apps.ledger.services.rows import RowInvalid, RowParser
+
+
+GROUND_KINDS = ("entities", "places")
 
 
 @dataclass
@@ -69,8 +73,26 @@ class ImportReport:
             yield _("row %(row)d: %(message)s") % {"row": error.row, "message": error.message}
 
 
+def _upsert(user, parsed, batch, number) -> str:
+    """A ledger record (licence, zone, key point) by its natural key; "created", "updated" or "unchanged"."""
+    model, key, values = parsed
+    existing = model.objects.filter(**key).first()
+    if existing is None:
+        model.objects.create(**key, **values, source_batch=batch, source_row=number)
+        return "created"
+    if all(same(getattr(existing, k), v) for k, v in values.items()):
+        return "unchanged"
+    if not covers(user, existing.region_code):
+        raise RowInvalid("outside_jurisdiction", _("The record lies outside your jurisdiction."))
+    for k, v in values.items():
+        setattr(existing, k, v)
+    existing.source_batch, existing.source_row = batch, number
+    existing.save()
+    return "updated"
+
+
 def ledger_import(*, user, kind, file, department, progress=None, file_name=None) -> ImportReport:
-    """Import a CSV or XLSX file of ``kind`` (licences, zones, key_points) from a source department.
+    """Import a CSV or XLSX file of ``kind`` (licences, zones, key_points, entities, places) from a source department.
 
     Valid rows are created or updated (natural keys: kind+number, code); unchanged rows stay as they are
     with their first lineage; invalid rows are reported with their row number and reason. An identical
@@ -93,8 +115,9 @@ def ledger_import(*, user, kind, file, department, progress=None, file_name=None
         raise ApplicationError(str(exc), code="unreadable_file") from exc
     report.total = len(rows)
     report.same_file_as = SourceBatch.objects.filter(kind=kind, file_sha256=digest).order_by("imported_at").first()
-    importer = RowParser(user=user, kind=kind, department=department)
-    parse = getattr(importer, kind)
+    # Entities and places are the GBCP's own: created and changed through its services (services/ground.py).
+    ground = getattr(GroundImporter(user=user, department=department), kind) if kind in GROUND_KINDS else None
+    parse = getattr(RowParser(user=user, kind=kind, department=department), kind) if ground is None else None
     with transaction.atomic(), acting_as(user):
         batch = report.same_file_as
         if batch is None:
@@ -105,21 +128,8 @@ def ledger_import(*, user, kind, file, department, progress=None, file_name=None
         for done, (number, row) in enumerate(rows, start=1):
             try:
                 with transaction.atomic():
-                    model, key, values = parse(row)
-                    existing = model.objects.filter(**key).first()
-                    if existing is None:
-                        model.objects.create(**key, **values, source_batch=batch, source_row=number)
-                        report.created += 1
-                    elif all(same(getattr(existing, k), v) for k, v in values.items()):
-                        report.unchanged += 1
-                    else:
-                        if not covers(user, existing.region_code):
-                            raise RowInvalid("outside_jurisdiction", _("The record lies outside your jurisdiction."))
-                        for k, v in values.items():
-                            setattr(existing, k, v)
-                        existing.source_batch, existing.source_row = batch, number
-                        existing.save()
-                        report.updated += 1
+                    outcome = ground(row, batch, number) if ground is not None else _upsert(user, parse(row), batch, number)
+                setattr(report, outcome, getattr(report, outcome) + 1)
             except RowInvalid as exc:
                 report.errors.append(RowError(row=number, code=exc.code, message=str(exc.message)))
             except ApplicationError as exc:  # e.g. a new holder the GBCP service refuses
