@@ -38,6 +38,8 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import needs  # noqa: E402
+
 PORT = 18751
 WS_PORT = 18761
 GOAL_P95_MS = 250
@@ -217,8 +219,7 @@ def main():
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers for HTTP")
     parser.add_argument("--loaders", type=int, default=2, help="background client threads")
     args = parser.parse_args()
-    if connection.vendor != "postgresql" or "redis" not in settings.CHANNEL_LAYERS["default"]["BACKEND"]:
-        sys.exit("run against PostGIS and Redis (DATABASE_URL, REDIS_URL)")
+    needs.postgresql(connection, redis_layer=True, settings=settings)
     from apps.accounts.services import api_token_issue
 
     admin, background_devices, triggers = prepare(args.background_sensors, args.episodes)

@@ -36,6 +36,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import needs  # noqa: E402
+
 TOKEN = "bench-device-token-" + "x" * 20
 GOAL_POINTS_PER_S = 50_000
 GOAL_RATIO = 0.25
@@ -271,8 +273,9 @@ def main():
     parser.add_argument("--skip-batches", action="store_true")
     parser.add_argument("--skip-osmand", action="store_true")
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("This benchmark compares with COPY and needs PostgreSQL (DATABASE_URL=postgis://...).")
+    needs.postgresql(connection)  # it compares with COPY
+    if not args.skip_osmand:
+        needs.command("wrk")  # the load generator of the OsmAnd goal
     call_command("migrate", verbosity=0)
     result = {"date": timezone.now().isoformat(timespec="seconds"), "load_average_before": load_average(), "cpus": os.cpu_count(),
               "server": f"gunicorn {args.app} -w {args.workers} -k {args.worker_class} --threads {args.threads}"}

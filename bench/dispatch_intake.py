@@ -29,6 +29,8 @@ from apps.dispatch import services  # noqa: E402
 from apps.dispatch.models import Source, Task  # noqa: E402
 from apps.gbcp.models import Category  # noqa: E402
 
+from bench import needs  # noqa: E402
+
 GENERATE_SQL = """
 INSERT INTO dispatch_task (number, tracking_code, source, external_ref, category_id, description, point, address, region_code,
     reporter_name, reporter_phone, priority, status, alert, received_at, duplicate_count, result, created_at, updated_at,
@@ -73,8 +75,7 @@ def main():
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--reports", type=int, default=200)
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("run this against PostGIS (DATABASE_URL=postgis://...)")
+    needs.postgresql(connection)
     rng = random.Random(7)
     categories = list(Category.objects.exclude(deadline_unit=""))
     results = {}
