@@ -8,7 +8,18 @@ export DEMO_PASSWORD ?= cityenforce-demo
 
 .PHONY: run test e2e deps venv messages migrate seed serve bench clean
 
-deps: $(VENV)/.installed messages
+deps: $(VENV)/.installed messages static/vendor/echarts/echarts.min.js
+
+# Browser libraries from the npm registry, pinned by package-lock.json, served from static/vendor (no CDN):
+# `npm ci` only when node_modules is missing or the lock changed.
+node_modules/.package-lock.json: package.json package-lock.json
+	command -v npm >/dev/null 2>&1 || ./bin/ensure-system-deps
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+static/vendor/echarts/echarts.min.js: node_modules/.package-lock.json
+	mkdir -p $(@D)
+	cp node_modules/echarts/dist/echarts.min.js $@
 
 $(VENV)/.installed: requirements.txt bin/ensure-system-deps
 	./bin/ensure-system-deps

@@ -1,6 +1,4 @@
 """Root URLs: staff UI, admin, API with its schema, i18n."""
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static as static_url
@@ -27,6 +25,9 @@ api_patterns = [
     path("evidence/", include("apps.evidence.api.urls")),
     path("cases/", include("apps.cases.api.urls")),
     path("inspection/", include("apps.inspection.api.urls")),
+    path("supervision/", include("apps.supervision.api.urls")),
+    path("credit/", include("apps.credit.api.urls")),
+    path("evaluation/", include("apps.evaluation.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script under the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api_docs.html"), name="api-docs"),
@@ -46,6 +47,9 @@ urlpatterns = [
     path("evidence/", include("apps.evidence.urls")),
     path("cases/", include("apps.cases.urls")),
     path("inspection/", include("apps.inspection.urls")),
+    path("supervision/", include("apps.supervision.urls")),
+    path("credit/", include("apps.credit.urls")),
+    path("evaluation/", include("apps.evaluation.urls")),
     # Both logins: POSTs per client address are rate limited here; failures lock out through django-axes.
     path("accounts/login/", rate_limit("login")(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -55,8 +59,8 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("open311/v2/", include("apps.dispatch.open311_urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, in any run mode: uploaded files are sent only by views that check who asks
+# (apps.gbcp.files.send_file; in production the web server sends them through its internal /protected/ location).
 
 handler400 = "cityenforce.errors.bad_request"
 handler404 = "cityenforce.errors.page_not_found"

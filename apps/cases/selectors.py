@@ -1,12 +1,12 @@
 """Reads of cases by who asks (jurisdiction by region code, squads their own cases) and of the cause catalogue."""
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils.translation import gettext as _
 
 from apps.accounts.jurisdiction import scope_filter, staff_organization_ids
 from apps.accounts.models import STAFF_ROLES, Role, User
 from apps.cases import services
-from apps.cases.models import OPEN_STATUSES, Case, CaseCause, CaseDocument, CaseExtension, PartyKind, Payment, Status
+from apps.cases.models import OPEN_STATUSES, Case, CaseCause, CaseDocument, CaseExtension, CaseLog, PartyKind, Payment, Status
 from apps.cases.payment_provider import format_reference, normalize_reference, payment_reference_valid
 from apps.gbcp import citycode
 from apps.gbcp.errors import ApplicationError, NotFound
@@ -185,3 +185,59 @@ def party_lookup(*, user, code: str) -> dict:
             return {"kind": PartyKind.ORGANISATION, "code": entity.uscc, "name": entity.name, "valid": True, "linked": True}
         return {"kind": "", "code": code, "name": "", "valid": True, "linked": False}
     raise ApplicationError(_("Not a valid resident ID, credit code or city code."), code="invalid_code", details={"code": [_("Check the number.")]})
+
+
+# --- read by supervision ---
+# Unscoped reads for the rules engine (apps.supervision.services.rules), which runs as the system, never for a person.
+
+def supervision_cases_past_deadline(*, deadline: str, cutoff):
+    """Cases past a statutory deadline at ``cutoff`` and not yet past its step: ``decision`` (decision_due, 90 days
+    from filing unless extended), ``service`` (service_due, 7 days from the decision) or ``payment`` (payment_due,
+    15 days from service; a date, overdue from the day after)."""
+    if deadline == "decision":
+        qs = Case.objects.filter(status__in=OPEN_STATUSES, decided_at__isnull=True, decision_due__lte=cutoff)
+    elif deadline == "service":
+        qs = Case.objects.filter(status=Status.DECIDED, served_at__isnull=True, service_due__lte=cutoff)
+    elif deadline == "payment":
+        qs = Case.objects.filter(status=Status.EXECUTING, payment_due__lt=cutoff.date())
+    else:
+        raise ValueError(f"unknown case deadline {deadline!r}")
+    return qs.select_related("organization", "place", "region").order_by("pk")
+
+
+# --- read by evaluation ---
+# Case quality of docs/EVALUATION.md §4: the cases whose first legal-review decision falls in a period, and their returns.
+
+EVALUATION_REVIEW_ACTIONS = ("legal_pass", "legal_return")
+EVALUATION_RETURN_ACTIONS = ("legal_return", "leader_return")
+
+
+def evaluation_reviewed_cases(*, organization_ids=None, start, end):
+    """Cases handled by one of ``organization_ids`` (any when None) whose first legal-review decision lies in [start, end)."""
+    qs = Case.objects.filter(logs__action__in=EVALUATION_REVIEW_ACTIONS)
+    if organization_ids is not None:
+        qs = qs.filter(organization_id__in=list(organization_ids))
+    return qs.annotate(ev_first_review=Min("logs__at")).filter(ev_first_review__gte=start, ev_first_review__lt=end)
+
+
+def evaluation_case_quality_rows(*, organization_ids=None, start, end) -> list[dict]:
+    """One row per case of V: id, organization_id, legal_returns, leader_returns, changed (penalty set again after
+    the first return). Two queries."""
+    cases = {pk: {"id": pk, "organization_id": org, "legal_returns": 0, "leader_returns": 0, "changed": False, "_first_return": None}
+             for pk, org in evaluation_reviewed_cases(organization_ids=organization_ids, start=start, end=end).values_list("pk", "organization_id")}
+    logs = (CaseLog.objects.filter(case_id__in=list(cases), action__in=EVALUATION_RETURN_ACTIONS + ("set_penalty",))
+            .order_by("at", "id").values_list("case_id", "action", "at"))
+    for case_id, action, _at in logs:
+        row = cases[case_id]
+        if action == "set_penalty":
+            row["changed"] = row["changed"] or row["_first_return"] is not None
+            continue
+        row["legal_returns" if action == "legal_return" else "leader_returns"] += 1
+        row["_first_return"] = row["_first_return"] or _at
+    for row in cases.values():
+        del row["_first_return"]
+    return list(cases.values())
+
+
+def evaluation_case_list(*, ids):
+    return Case.objects.filter(pk__in=list(ids)).select_related("cause", "organization").order_by("-opened_at", "-id")

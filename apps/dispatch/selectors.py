@@ -1,10 +1,12 @@
 """Reads of tasks by who asks (dispatchers by jurisdiction, squads their own organisation's tasks), and the
 categories and organisations a task's forms may choose from."""
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
 
 from apps.accounts.jurisdiction import EVERYTHING, jurisdiction_prefixes, scope_filter, staff_organization_ids
-from apps.dispatch.models import OPEN_STATUSES, DuplicateCandidate, Status, Task, WhistleSummons
+from apps.dispatch import overdue
+from apps.dispatch.models import OPEN_STATUSES, DuplicateCandidate, Status, Task, TaskLog, TaskPhoto, WhistleSummons
 from apps.gbcp.errors import NotFound
 from apps.gbcp.models import Category, Organization
 
@@ -23,7 +25,9 @@ def task_list_for_user(*, user, status=None, source=None, alert=None, mine=False
     org_ids = staff_organization_ids(user)
     visible = _visible_q(user, org_ids)
     qs = Task.objects.all() if visible is None else Task.objects.filter(visible)
-    qs = qs.select_related("category", "organization", "region", "grid", "owner", "master")
+    now = timezone.now()
+    # "red"/"yellow" from the deadline at read time (apps.dispatch.overdue), never from the sweep's Task.alert.
+    qs = qs.select_related("category", "organization", "region", "grid", "owner", "master").annotate(deadline_state=overdue.deadline_state(now))
     if status:
         qs = qs.filter(status__in=status if isinstance(status, (list, tuple)) else [status])
     if open_only:
@@ -31,7 +35,7 @@ def task_list_for_user(*, user, status=None, source=None, alert=None, mine=False
     if source:
         qs = qs.filter(source=source)
     if alert:
-        qs = qs.filter(alert=alert)
+        qs = overdue.filter_state(qs, alert, now)
     if mine:
         qs = qs.filter(Q(owner=user) | Q(organization_id__in=org_ids))
     if category:
@@ -47,6 +51,53 @@ def task_get_for_user(*, user, id) -> Task:
     if task is None:
         raise NotFound()
     return task
+
+
+def deadline_counts_for_user(*, user) -> dict:
+    """Open tasks the user may see that are overdue ("red") and at four fifths of their time ("yellow"), right now."""
+    now = timezone.now()
+    qs = task_list_for_user(user=user).order_by()
+    return qs.aggregate(red=Count("pk", filter=overdue.red_q(now)), yellow=Count("pk", filter=overdue.yellow_q(now)))
+
+
+def task_photo_get_for_user(*, user, id) -> TaskPhoto:
+    """A photo of a task the user may see; any other photo is not found, exactly like one that does not exist."""
+    photo = TaskPhoto.objects.select_related("task").filter(pk=id).first()
+    if photo is None or not task_list_for_user(user=user).filter(pk=photo.task_id).exists():
+        raise NotFound()
+    return photo
+
+
+def task_photo_of_task(*, task, id) -> TaskPhoto:
+    """A photo of this task (the task already resolved for the caller); another task's photo is not found."""
+    photo = TaskPhoto.objects.select_related("task").filter(pk=id, task=task).first()
+    if photo is None:
+        raise NotFound()
+    return photo
+
+
+def photo_download_name(photo) -> str:
+    """The name a photo is shown and saved under: task number, stage and photo number (never the random stored name)."""
+    ext = photo.image.name.rsplit(".", 1)[-1].lower() if "." in photo.image.name else "jpg"
+    return f"{photo.task.number}-{photo.get_stage_display()}-{photo.pk}.{ext}"
+
+
+def track_photos(*, report):
+    """What the holder of a tracking code may see: the photos sent with that report, and, once the task that carries
+    the problem (the report itself, or the task it was merged into) is closed, its photos taken after handling
+    (feedback photos the dispatcher has not yet accepted are not shown). Another reporter's photos stay hidden."""
+    carrier = report.master if report.master_id else report
+    shown = Q(task_id=report.pk, stage=TaskPhoto.Stage.REPORT)
+    if carrier.status == Status.CLOSED:
+        shown |= Q(task_id=carrier.pk, stage=TaskPhoto.Stage.FEEDBACK)
+    return TaskPhoto.objects.filter(shown).select_related("task").order_by("uploaded_at", "id")
+
+
+def track_photo_get(*, code: str, id) -> TaskPhoto:
+    photo = track_photos(report=task_get_by_tracking_code(code=code)).filter(pk=id).first()
+    if photo is None:
+        raise NotFound()
+    return photo
 
 
 def task_list_reported_by(*, user):
@@ -137,3 +188,100 @@ def street_office_for_task(task):
             if prefixes else None
         )
     return task.__dict__["_street_office"]
+
+
+# --- read by supervision ---
+# Unscoped reads for the rules engine (apps.supervision.services.rules), which runs as the system, never for a person.
+
+def supervision_tasks_overdue(*, cutoff):
+    """Open tasks whose deadline passed at or before ``cutoff``, with their handling unit and place."""
+    return (Task.objects.filter(status__in=OPEN_STATUSES, deadline__isnull=False, deadline__lte=cutoff)
+            .select_related("organization", "place", "grid").order_by("deadline", "pk"))
+
+
+def supervision_complaints_since(*, since):
+    """Tasks (complaints, merged duplicates included) received since ``since`` at a place or in a grid, oldest first."""
+    return (Task.objects.filter(received_at__gte=since).filter(Q(place__isnull=False) | Q(grid__isnull=False))
+            .select_related("organization", "place", "grid").order_by("received_at", "pk"))
+
+
+def supervision_dissatisfied_since(*, since):
+    """Tasks whose reporter rated them dissatisfied (TaskRating level "dissatisfied") since ``since``, with the rating."""
+    return (Task.objects.filter(rating__level="dissatisfied", rating__rated_at__gte=since)
+            .select_related("rating", "organization", "place", "grid").order_by("rating__rated_at", "pk"))
+
+
+def supervision_summonses_late(*, blown_since, late_minutes, due_before):
+    """Summonses of whistles blown since ``blown_since`` answered more than ``late_minutes`` late, or not at all although
+    due before ``due_before``."""
+    late = Q(reported_at__isnull=False, late_minutes__gt=late_minutes) | Q(reported_at__isnull=True, due_at__lt=due_before)
+    return (WhistleSummons.objects.filter(late, whistle__blown_at__gte=blown_since)
+            .select_related("whistle__task", "department__region").order_by("due_at", "pk"))
+
+
+def supervision_tasks_returned(*, actions, more_than, received_since):
+    """Tasks received since ``received_since`` whose log holds more than ``more_than`` entries of ``actions``,
+    annotated with ``return_count``."""
+    return (Task.objects.filter(received_at__gte=received_since)
+            .annotate(return_count=Count("logs", filter=Q(logs__action__in=list(actions))))
+            .filter(return_count__gt=more_than).select_related("organization", "place", "grid").order_by("pk"))
+
+
+# --- read by evaluation ---
+# The cohorts of docs/EVALUATION.md: apps.evaluation counts these rows, it never reads the task tables itself.
+
+EVALUATION_REROUTE_ACTIONS = ("return", "refer")
+
+
+def evaluation_tasks(*, organization_ids=None, start, end):
+    """The cohort T: tasks received in [start, end) held by one of ``organization_ids`` (any organisation when None),
+    merged duplicates left out; annotated with ``ev_rerouted`` (returned or referred at least once), ``ev_reopened``
+    (sent back for 重办) and ``ev_rating`` (the rating level, None when unrated)."""
+    qs = Task.objects.filter(received_at__gte=start, received_at__lt=end, organization__isnull=False).exclude(status=Status.MERGED)
+    if organization_ids is not None:
+        qs = qs.filter(organization_id__in=list(organization_ids))
+    return qs.annotate(
+        ev_rerouted=Exists(TaskLog.objects.filter(task=OuterRef("pk"), action__in=EVALUATION_REROUTE_ACTIONS)),
+        ev_reopened=Exists(Task.objects.filter(reopened_from=OuterRef("pk"))),
+        ev_rating=F("rating__level"),
+    )
+
+
+EVALUATION_TASK_FIELDS = ("organization_id", "status", "received_at", "accepted_at", "deadline", "solved", "ev_rating", "ev_rerouted", "ev_reopened")
+
+
+def evaluation_task_rows(*, organization_ids=None, start, end):
+    """The cohort as tuples of ``EVALUATION_TASK_FIELDS`` (for counting, streamed in chunks)."""
+    return evaluation_tasks(organization_ids=organization_ids, start=start, end=end).order_by().values_list(*EVALUATION_TASK_FIELDS)
+
+
+def evaluation_task_list(*, organization_ids, start, end):
+    """The cohort for a drill-down list: with what the list shows, newest first."""
+    return evaluation_tasks(organization_ids=organization_ids, start=start, end=end).select_related("category", "organization").order_by("-received_at", "-id")
+
+
+def evaluation_changed_times(*, since):
+    """The instants whose rollup day may have moved since ``since``: ``received_at`` of the tasks saved, rated or
+    reopened since, and ``due_at`` of the summonses reported in since."""
+    changed = Task.objects.filter(Q(updated_at__gte=since) | Q(rating__rated_at__gte=since)).order_by().values_list("received_at", flat=True)
+    originals = Task.objects.filter(reopenings__created_at__gte=since).order_by().values_list("received_at", flat=True)
+    reported = WhistleSummons.objects.filter(reported_at__gte=since).order_by().values_list("due_at", flat=True)
+    return list(changed.distinct()) + list(originals.distinct()) + list(reported)
+
+
+def evaluation_summonses(*, organization_ids=None, start, end):
+    """Whistle summonses due in [start, end) addressed to one of ``organization_ids`` (any when None)."""
+    qs = WhistleSummons.objects.filter(due_at__gte=start, due_at__lt=end)
+    if organization_ids is not None:
+        qs = qs.filter(department_id__in=list(organization_ids))
+    return qs
+
+
+def evaluation_summons_rows(*, organization_ids=None, start, end):
+    return evaluation_summonses(organization_ids=organization_ids, start=start, end=end).order_by().values_list(
+        "department_id", "due_at", "reported_at", "late_minutes")
+
+
+def evaluation_summons_list(*, organization_ids, start, end):
+    return (evaluation_summonses(organization_ids=organization_ids, start=start, end=end)
+            .select_related("whistle__task", "department").order_by("-due_at", "-id"))

@@ -1,0 +1,9 @@
+"""Settings for CityEnforce, chosen by environment (``DJANGO_SETTINGS_MODULE=cityenforce.settings``).
+
+``base``: the platform (apps, middleware, database, Redis, auth, i18n, files, API, posture); ``work``: each app's
+knobs and the beat schedule; ``rating``: the citizen rating and the SMS provider. A new app adds its settings to
+``work`` (or a module of its own here), never to ``base``.
+"""
+from cityenforce.settings.base import *  # noqa: F403
+from cityenforce.settings.rating import *  # noqa: F403
+from cityenforce.settings.work import *  # noqa: F403
