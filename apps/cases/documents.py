@@ -1,7 +1,6 @@
 """Generating a case's documents (文书): content from the case, number from a per-district-year-kind
 sequence (apps.cases.numbering), PDF from apps.cases.pdf, file and SHA-256 stored as a CaseDocument.
 Called inside services; it imports no service."""
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
@@ -9,13 +8,13 @@ from django.utils import timezone
 from apps.cases import numbering, pdf
 from apps.cases.models import CaseDocument, CaseLog, new_token
 from apps.cases.payment_provider import format_reference, get_provider, simulated_cashier_enabled
+from apps.gbcp import publicurl
 from apps.gbcp.files import save_field_file_atomic
 from apps.gbcp.models import Organization
 
 
 def public_url(path: str) -> str:
-    base = getattr(settings, "CASES_PUBLIC_BASE_URL", "") or getattr(settings, "PUBLIC_BASE_URL", "") or "http://localhost:8000"
-    return base.rstrip("/") + path
+    return publicurl.absolute(path, "CASES_PUBLIC_BASE_URL")
 
 
 def _issuer(case) -> str:
@@ -78,7 +77,7 @@ def _body(case, kind, bank_counter=False):
         body = [f"经查，{facts}", f"上述行为违反了{basis}，依据{penalty_basis}，决定给予如下行政处罚："
                 + ("警告。" if case.warning else "不予行政处罚。" if case.exempt else f"罚款{case.fine:.2f}元。")]
         if case.fine > 0:
-            how = BANK_COUNTER_TEXT if bank_counter else "可扫描右下角二维码缴纳"
+            how = BANK_COUNTER_TEXT if bank_counter else "可扫描文书下方的缴款二维码缴纳"
             body.append(f"请自收到本决定书之日起十五日内缴纳罚款（{how}）。"
                         "逾期不缴纳的，依据《中华人民共和国行政处罚法》第七十二条，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出罚款的数额。")
         body.append("如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。")
