@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from apps.cases.catalogue import AREAS
@@ -201,6 +202,35 @@ class CaseLog(StepLog):
     """A step on a case: who, when, and why where it turns back (``CaseLog.record(case, action, user, …)``)."""
 
     subject_field = "case"
+    ACTION_LABELS = {
+        "open": pgettext_lazy("case log", "case source registered"),
+        "file": pgettext_lazy("case log", "filed"),
+        "refuse_filing": pgettext_lazy("case log", "filing refused"),
+        "assign": pgettext_lazy("case log", "officers assigned"),
+        "evidence": pgettext_lazy("case log", "evidence added"),
+        "update": pgettext_lazy("case log", "details changed"),
+        "set_penalty": pgettext_lazy("case log", "penalty proposed"),
+        "submit_review": pgettext_lazy("case log", "sent to legal review"),
+        "legal_pass": pgettext_lazy("case log", "passed legal review"),
+        "legal_return": pgettext_lazy("case log", "returned by legal review"),
+        "collective_discussion": pgettext_lazy("case log", "collective discussion"),
+        "leader_approve": pgettext_lazy("case log", "approved by the leader"),
+        "leader_return": pgettext_lazy("case log", "returned by the leader"),
+        "notify": pgettext_lazy("case log", "party notified"),
+        "statement": pgettext_lazy("case log", "statement heard"),
+        "hearing_request": pgettext_lazy("case log", "hearing requested"),
+        "hearing_held": pgettext_lazy("case log", "hearing held"),
+        "decide": pgettext_lazy("case log", "decided"),
+        "document": pgettext_lazy("case log", "document issued"),
+        "serve": pgettext_lazy("case log", "served"),
+        "extension_request": pgettext_lazy("case log", "extension asked"),
+        "extension_approve": pgettext_lazy("case log", "extension approved"),
+        "deadline_warning": pgettext_lazy("case log", "deadline warning"),
+        "onsite_decide": pgettext_lazy("case log", "decided on the spot"),
+        "onsite_file": pgettext_lazy("case log", "on-the-spot decision filed"),
+        "close": pgettext_lazy("case log", "closed"),
+        "archive": pgettext_lazy("case log", "archived"),
+    }
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="logs")
 

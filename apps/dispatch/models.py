@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from apps.workflow.models import StepLog
@@ -186,6 +187,19 @@ class TaskLog(StepLog):
     """A step on a task, with who, when and why (returns and rejections need a reason)."""
 
     subject_field = "task"
+    ACTION_LABELS = {
+        "intake": pgettext_lazy("task log", "received"), "categorised": pgettext_lazy("task log", "category set"),
+        "dispatch": pgettext_lazy("task log", "dispatched"), "accept": pgettext_lazy("task log", "accepted"),
+        "return": pgettext_lazy("task log", "returned"), "arrive": pgettext_lazy("task log", "arrived on site"),
+        "feedback": pgettext_lazy("task log", "feedback sent"), "reject": pgettext_lazy("task log", "feedback sent back"),
+        "close": pgettext_lazy("task log", "closed"), "refer": pgettext_lazy("task log", "referred"),
+        "escalate": pgettext_lazy("task log", "escalated to a case"), "defer": pgettext_lazy("task log", "put on the ledger asked"),
+        "defer_approved": pgettext_lazy("task log", "put on the ledger"), "write_off": pgettext_lazy("task log", "written off"),
+        "whistle": pgettext_lazy("task log", "whistle blown"), "report_in": pgettext_lazy("task log", "department reported in"),
+        "merged": pgettext_lazy("task log", "merged into another task"), "duplicate_added": pgettext_lazy("task log", "duplicate report added"),
+        "rate": pgettext_lazy("task log", "rated by the reporter"), "rating_link": pgettext_lazy("task log", "rating link sent"),
+        "reopen": pgettext_lazy("task log", "reopened"),
+    }
 
     task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="logs")
 
@@ -226,6 +240,31 @@ class TaskRating(models.Model):
 
     def __str__(self):
         return f"{self.task.number} {self.get_level_display()}"
+
+
+class Open311Contact(models.Model):
+    """What an Open311 client sent about its user and the request, kept as sent (GeoReport v2 POST fields).
+
+    Personal data: staff see it masked by their clearance; the public API never shows it (media_url aside, which
+    the client published itself)."""
+
+    task = models.OneToOneField(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="open311_contact")
+    email = models.EmailField(_("e-mail"), blank=True)
+    first_name = models.CharField(_("given name"), max_length=32, blank=True)
+    last_name = models.CharField(_("family name"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    media_url = models.URLField(_("media URL"), max_length=500, blank=True)
+    address_string = models.CharField(_("address as sent"), max_length=255, blank=True)
+    address_id = models.CharField(_("address id"), max_length=64, blank=True)
+    device_id = models.CharField(_("device id"), max_length=128, blank=True)
+    account_id = models.CharField(_("account id"), max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = _("Open311 contact")
+        verbose_name_plural = _("Open311 contacts")
+
+    def __str__(self):
+        return self.task.number
 
 
 class DuplicateCandidate(models.Model):
@@ -350,7 +389,7 @@ class NumberSequence(SequenceCounter):
 
 
 def task_photo_path(instance, filename):
-    # A random name: the files are served from /media/ and must not be guessable.
+    # A random name, never guessable; the file is sent only through the access-checked views (apps.gbcp.files).
     ext = os.path.splitext(filename)[1].lower() or ".jpg"
     return f"tasks/{instance.task.tracking_code}/{uuid.uuid4().hex}{ext}"
 

@@ -66,7 +66,28 @@ def mask_address(value: str, clearance: Clearance) -> str:
     return value[:cut] + STAR * 4
 
 
+def mask_email(value: str, clearance: Clearance) -> str:
+    """Staff see the first letter and the domain (enough to recognise a repeat reporter); the public the domain only."""
+    if not value or clearance >= Clearance.FULL:
+        return value or ""
+    local, at, domain = value.partition("@")
+    if not at:
+        return _stars(len(value))
+    return (local[:1] + STAR * 3 if clearance == Clearance.STAFF else STAR * 4) + "@" + domain
+
+
+def mask_opaque(value: str, clearance: Clearance) -> str:
+    """An identifier of a person in another system (device or account id): staff see its ends, the public nothing."""
+    if not value or clearance >= Clearance.FULL:
+        return value or ""
+    if clearance == Clearance.STAFF and len(value) > 6:
+        return value[:2] + _stars(len(value) - 4) + value[-2:]
+    return _stars(min(len(value), 8))
+
+
 MASKERS = {
+    "email": mask_email,
+    "opaque": mask_opaque,
     "id_number": mask_id_number,
     "phone": mask_phone,
     "plate": mask_plate,

@@ -298,9 +298,11 @@ class CalendarYear(models.Model):
 class CityCodeSequence(models.Model):
     """The last sequence number handed out per district and kind of city code."""
 
-    region_code = models.CharField(max_length=6)
-    kind = models.CharField(max_length=1)
-    last = models.PositiveIntegerField(default=0)
+    region_code = models.CharField(_("district code"), max_length=6)
+    kind = models.CharField(_("kind letter"), max_length=1)
+    last = models.PositiveIntegerField(_("last number issued"), default=0)
 
     class Meta:
+        verbose_name = _("city code counter")
+        verbose_name_plural = _("city code counters")
         constraints = [models.UniqueConstraint(fields=["region_code", "kind"], name="citycode_sequence_unique")]

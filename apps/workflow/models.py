@@ -8,6 +8,8 @@ class StepLog(models.Model):
     """One step on a subject. A concrete log adds the foreign key named by ``subject_field``."""
 
     subject_field = "subject"
+    # action → its name for people (lazy translations); a concrete log fills it, an unknown action shows as recorded.
+    ACTION_LABELS: dict = {}
 
     action = models.CharField(_("action"), max_length=32)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -18,6 +20,10 @@ class StepLog(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
 
     @classmethod
     def record(cls, subject, action: str, user=None, reason: str = "", **data):

@@ -78,3 +78,20 @@ def test_the_deadline_note_marks_only_a_deadline_into_an_unpublished_year(db):
     start = dt.datetime(2026, 11, 27, 10, tzinfo=SH)
     assert template.render(Context({"start": start, "due": start + dt.timedelta(days=2)})) == "[]"
     assert "badge" in template.render(Context({"start": start, "due": dt.datetime(2027, 2, 1, 17, tzinfo=SH)}))
+
+
+@pytest.mark.django_db
+def test_the_task_page_flags_a_deadline_that_runs_into_an_unpublished_year(client, insider):
+    from django.utils import timezone
+
+    from apps.dispatch import services
+    from apps.dispatch.models import Source, Task
+
+    task = services.task_intake(user=None, source=Source.CITIZEN, description="东华门大街路灯不亮", point=None, address="东城区东华门大街").report
+    Task.objects.filter(pk=task.pk).update(region_code="110101", received_at=timezone.make_aware(dt.datetime(2026, 12, 20, 9)),
+                                           deadline=timezone.make_aware(dt.datetime(2027, 1, 20, 17)))
+    client.force_login(insider)
+    page = client.get(f"/dispatch/tasks/{task.pk}/").content.decode()
+    assert "暂定" in page and "2027" in page
+    Task.objects.filter(pk=task.pk).update(deadline=timezone.make_aware(dt.datetime(2026, 12, 24, 17)))
+    assert "暂定" not in client.get(f"/dispatch/tasks/{task.pk}/").content.decode()

@@ -50,7 +50,7 @@ class CauseSerializer(serializers.ModelSerializer):
 class CaseListSerializer(serializers.ModelSerializer):
     cause = serializers.SerializerMethodField()
     organization = serializers.CharField(source="organization.name", read_only=True)
-    owner = serializers.CharField(source="owner.__str__", default=None, read_only=True)
+    owner = serializers.StringRelatedField(read_only=True)
     party_name = MaskedField("name")
     point = PointField(read_only=True)
 
@@ -64,11 +64,12 @@ class CaseListSerializer(serializers.ModelSerializer):
 
 
 class CaseLogSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.__str__", default=None, read_only=True)
+    actor = serializers.StringRelatedField(read_only=True)
+    action_label = serializers.CharField(read_only=True, help_text="the step's name for people, in the request's language")
 
     class Meta:
         model = CaseLog
-        fields = ["action", "actor", "reason", "data", "at"]
+        fields = ["action", "action_label", "actor", "reason", "data", "at"]
 
 
 class CaseRecordSerializer(serializers.ModelSerializer):
