@@ -25,10 +25,16 @@ STAFF_PAGES = ["/", "/dispatch/", "/dispatch/overdue/", "/cases/", "/map/", "/de
 JOURNEYS = {
     None: [("/report/", 200), ("/report/track/", 200), ("/inspection/public/draws/", 200), ("/accounts/login/", 200),
            ("/api/docs/", 200)],
-    "dc_dispatcher": [(p, 200) for p in STAFF_PAGES] + [("/api/docs/", 200)],
-    "dc_legal": [("/cases/", 200), ("/", 200)],
-    "citizen": [("/", 200), ("/report/", 200), ("/dispatch/", 403), ("/cases/", 403), ("/map/", 403)],
-    "merchant": [("/", 200), ("/report/", 200), ("/dispatch/", 403), ("/ledger/", 403)],
+    # A task page (with its photos through the access-checked view) is reached from the queue.
+    "dc_dispatcher": [(p, 200) for p in STAFF_PAGES] + [("/api/docs/", 200), ("/dispatch/?status=closed", 200, r"^/dispatch/tasks/\d+/$")],
+    "dc_legal": [("/cases/", 200), ("/", 200), ("/credit/objections/", 200)],
+    # Supervision, evaluation and credit: the supervisor's and leader's pages.
+    "city_supervisor": [("/supervision/", 200), ("/supervision/new/", 200), ("/evaluation/", 200, r"^/evaluation/units/\d+/$"),
+                        ("/evaluation/schemes/", 200)],
+    "dc_leader": [("/supervision/", 200), ("/evaluation/", 200), ("/credit/", 200)],
+    "citizen": [("/", 200), ("/report/", 200), ("/dispatch/", 403), ("/cases/", 403), ("/map/", 403), ("/supervision/", 403),
+                ("/evaluation/", 403), ("/credit/", 403)],
+    "merchant": [("/", 200), ("/report/", 200), ("/dispatch/", 403), ("/ledger/", 403), ("/credit/mine/", 200), ("/supervision/", 403)],
     "admin": [("/admin/", 200), ("/admin/dispatch/task/", 200), ("/dispatch/", 200)],
 }
 BLANK_PNG = bytes.fromhex(
@@ -65,36 +71,52 @@ def walk(base, out, tile_hosts):
                     page.fill("input[name=password]", PASSWORD)
                     page.click("button[type=submit], input[type=submit]")
                     page.wait_for_load_state("networkidle")
-                for path, expected in pages:
-                    log.clear()
-                    response = page.goto(base + path)
-                    try:
-                        page.wait_for_load_state("networkidle", timeout=8000)
-                    except Exception:
-                        pass
-                    where = f"[{persona or 'anonymous'} {vp_name}] {path}"
-                    status = response.status if response else None
-                    if status != expected:
-                        problems.append(f"{where}: status {status}, expected {expected}")
-                    # Blocked tiles are the closed network, not a fault of the page.
-                    own = [m for m in log if not any(h in m for h in tile_hosts)]
-                    if expected >= 400:  # the browser logs the page's own refusal; that is the expected answer
-                        own = [m for m in own if f"status of {expected}" not in m]
-                    problems += [f"{where}: {m}" for m in own]
-                    broken = page.evaluate("""() => [...document.images]
-                        .filter(i => i.complete && i.naturalWidth === 0 && !i.src.includes('tile'))
-                        .map(i => i.src)""")
-                    problems += [f"{where}: image did not load: {src}" for src in broken]
-                    wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-                    if wide > 1:
-                        problems.append(f"{where}: {wide}px wider than the window")
-                    text = page.inner_text("body") if page.query_selector("body") else ""
-                    if RAW.search(text):
-                        problems.append(f"{where}: raw code on the page: {RAW.search(text).group(0)!r}")
-                    name = f"{persona or 'anonymous'}-{vp_name}-{path.strip('/').replace('/', '_') or 'home'}.png"
-                    page.screenshot(path=str(out / name), full_page=False)
+                for entry in pages:
+                    path, expected = entry[0], entry[1]
+                    problems += check(page, base, path, expected, persona, vp_name, log, out, tile_hosts)
+                    if len(entry) > 2:  # then the first link on that page matching the pattern (a task, an item, a unit)
+                        href = page.evaluate("(pattern) => { const re = new RegExp(pattern); "
+                                             "const a = [...document.querySelectorAll('a[href]')].find(a => re.test(new URL(a.href).pathname)); "
+                                             "return a ? new URL(a.href).pathname : null; }", entry[2])
+                        if href is None:
+                            problems.append(f"[{persona or 'anonymous'} {vp_name}] {path}: no link like {entry[2]}")
+                        else:
+                            problems += check(page, base, href, 200, persona, vp_name, log, out, tile_hosts)
                 context.close()
         browser.close()
+    return problems
+
+
+def check(page, base, path, expected, persona, vp_name, log, out, tile_hosts):
+    """One page as the persona sees it: status, failed requests, console errors, images, width, raw code, screenshot."""
+    problems = []
+    log.clear()
+    response = page.goto(base + path)
+    try:
+        page.wait_for_load_state("networkidle", timeout=8000)
+    except Exception:
+        pass
+    where = f"[{persona or 'anonymous'} {vp_name}] {path}"
+    status = response.status if response else None
+    if status != expected:
+        problems.append(f"{where}: status {status}, expected {expected}")
+    # Blocked tiles are the closed network, not a fault of the page.
+    own = [m for m in log if not any(h in m for h in tile_hosts)]
+    if expected >= 400:  # the browser logs the page's own refusal; that is the expected answer
+        own = [m for m in own if f"status of {expected}" not in m]
+    problems += [f"{where}: {m}" for m in own]
+    broken = page.evaluate("""() => [...document.images]
+        .filter(i => i.complete && i.naturalWidth === 0 && !i.src.includes('tile'))
+        .map(i => i.src)""")
+    problems += [f"{where}: image did not load: {src}" for src in broken]
+    wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    if wide > 1:
+        problems.append(f"{where}: {wide}px wider than the window")
+    text = page.inner_text("body") if page.query_selector("body") else ""
+    if RAW.search(text):
+        problems.append(f"{where}: raw code on the page: {RAW.search(text).group(0)!r}")
+    name = f"{persona or 'anonymous'}-{vp_name}-{path.strip('/').replace('/', '_') or 'home'}.png"
+    page.screenshot(path=str(out / name), full_page=False)
     return problems
 
 
