@@ -29,7 +29,7 @@ JOURNEYS = {
     "dc_dispatcher": [(p, 200) for p in STAFF_PAGES] + [("/api/docs/", 200), ("/dispatch/?status=closed", 200, r"^/dispatch/tasks/\d+/$")],
     "dc_legal": [("/cases/", 200), ("/", 200), ("/credit/objections/", 200)],
     # Supervision, evaluation and credit: the supervisor's and leader's pages.
-    "city_supervisor": [("/supervision/", 200), ("/supervision/new/", 200), ("/evaluation/", 200, r"^/evaluation/units/\d+/$"),
+    "city_supervisor": [("/supervision/", 200, r"^/supervision/\d+/$"), ("/supervision/new/", 200), ("/evaluation/", 200, r"^/evaluation/units/\d+/$"),
                         ("/evaluation/schemes/", 200)],
     "dc_leader": [("/supervision/", 200), ("/evaluation/", 200), ("/credit/", 200)],
     "citizen": [("/", 200), ("/report/", 200), ("/dispatch/", 403), ("/cases/", 403), ("/map/", 403), ("/supervision/", 403),
