@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from apps.cases.catalogue import AREAS
+from apps.cases.document_kinds import DOCUMENT_KINDS
 from apps.workflow.models import StepLog
 from apps.workflow.sequences import SequenceCounter
 
@@ -317,6 +318,16 @@ class CaseDocument(models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def kind_label(self) -> str:
+        """The document's official title (立案审批表 …); the file name and the pages use it, never the code."""
+        return DOCUMENT_KINDS.get(self.kind, self.kind)
+
+    @property
+    def download_name(self) -> str:
+        """案件编号-文书名.pdf: what the officer saves and finds again, instead of a random token."""
+        return f"{self.case.number}-{self.kind_label}.pdf"
 
 
 class CaseNumberSequence(SequenceCounter):

@@ -31,14 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-DOCUMENT_KINDS: dict[str, str] = {
-    "filing_approval": "立案审批表",
-    "proposed_penalty_notice": "行政处罚事先告知书",
-    "penalty_decision": "行政处罚决定书",
-    "onsite_decision": "当场行政处罚决定书",
-    "service_receipt": "送达回证",
-    "closing_report": "结案审批表",
-}
+from apps.cases.document_kinds import DOCUMENT_KINDS  # the titles, shared with the pages and file names
 
 # The 字 of each kind's document number (京东城管罚字〔2026〕第000123号).
 NUMBER_WORDS: dict[str, str] = {

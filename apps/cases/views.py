@@ -203,7 +203,7 @@ def document_download(request, pk):
         document = selectors.document_get_for_user(user=request.user, id=pk)
     except NotFound:
         raise Http404
-    return send_file(request, document.file, content_type="application/pdf", download_name=f"{document.verify_token}.pdf")
+    return send_file(request, document.file, content_type="application/pdf", download_name=document.download_name)
 
 
 def verify(request, key):

@@ -57,6 +57,82 @@ def qr_svg(code: str, scale: int = 8) -> bytes:
     return buffer.getvalue()
 
 
+# A CJK TrueType font for the printed name (Debian's fonts-wqy-zenhei, installed by bin/ensure-system-deps).
+LABEL_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+def _label_font(size):
+    from PIL import ImageFont  # noqa: PLC0415 - only labels draw text; reading codes needs no font
+
+    for path in LABEL_FONTS:
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size)
+
+
+def _wrap(draw, text, font, width):
+    """Lines of ``text`` no wider than ``width`` pixels (Chinese has no spaces: break between any characters)."""
+    lines, line = [], ""
+    for char in text:
+        if draw.textlength(line + char, font=font) > width and line:
+            lines.append(line)
+            line = char
+        else:
+            line += char
+    return [*lines, line] if line else lines
+
+
+def label_png(code: str, name: str = "", scale: int = 8) -> bytes:
+    """The printed label: the QR code, the place's name and the city code in plain text under it (so a person
+    without a scanner can read and type it)."""
+    from PIL import Image, ImageDraw  # noqa: PLC0415 - only labels draw
+
+    matrix = io.BytesIO()
+    qr(code).save(matrix, kind="png", scale=scale, border=4)
+    code_image = Image.open(io.BytesIO(matrix.getvalue())).convert("RGB")
+    width = code_image.width
+    name_font, code_font = _label_font(max(scale * 3, 14)), _label_font(max(scale * 2 + 4, 12))
+    measure = ImageDraw.Draw(code_image)
+    name_lines = _wrap(measure, name.strip(), name_font, width - 2 * scale)[:3]
+    line_height = int(name_font.size * 1.3)
+    height = code_image.height + line_height * len(name_lines) + int(code_font.size * 1.6) + scale
+    label = Image.new("RGB", (width, height), "white")
+    label.paste(code_image, (0, 0))
+    draw = ImageDraw.Draw(label)
+    y = code_image.height
+    for line in name_lines:
+        draw.text(((width - draw.textlength(line, font=name_font)) / 2, y), line, fill="black", font=name_font)
+        y += line_height
+    draw.text(((width - draw.textlength(code, font=code_font)) / 2, y), code, fill="black", font=code_font)
+    out = io.BytesIO()
+    label.save(out, format="PNG")
+    return out.getvalue()
+
+
+def label_svg(code: str, name: str = "", scale: int = 8) -> bytes:
+    """The label as SVG: the QR code's paths with the name and the code as text (escaped) under it."""
+    from xml.sax.saxutils import escape  # noqa: PLC0415 - only the SVG label escapes text
+
+    symbol = qr(code)
+    size = symbol.symbol_size(scale=scale, border=4)[0]
+    inline = symbol.svg_inline(scale=scale, border=4)
+    font = max(scale * 3, 14)
+    lines = [name.strip()[i:i + 12] for i in range(0, min(len(name.strip()), 36), 12)] if name.strip() else []
+    texts = "".join(
+        f'<text x="{size / 2:g}" y="{size + font * (i + 1.1):g}" font-size="{font}" text-anchor="middle">{escape(line)}</text>'
+        for i, line in enumerate(lines)
+    )
+    texts += (f'<text x="{size / 2:g}" y="{size + font * (len(lines) + 1.3):g}" font-size="{font * 0.75:g}" text-anchor="middle" '
+              f'font-family="monospace">{escape(code)}</text>')
+    height = size + font * (len(lines) + 1.8)
+    svg = (f'<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="{size:g}" height="{height:g}" '
+           f'viewBox="0 0 {size:g} {height:g}"><title>{escape(code)}</title><rect width="100%" height="100%" fill="#fff"/>'
+           f'{inline}{texts}</svg>')
+    return svg.encode("utf-8")
+
+
 class UnreadableImage(ValueError):
     """The upload is not an image we can read."""
 

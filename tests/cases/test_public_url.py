@@ -57,3 +57,18 @@ def test_outside_a_request_the_local_default_and_no_host_leaks_between_requests(
                                        party_code=PERSON_ID, amount="100", facts="在东华门大街占道经营", place=dhm_place)
     assert CaseDocument.objects.get(case=case, kind="onsite_decision").verify_token
     assert publicurl.base_url() == publicurl.LOCAL_DEFAULT
+
+
+def test_a_document_downloads_under_its_case_number_and_title_and_the_page_names_the_kind(client, officer1, officer2, vendor_cause, dhm_place):
+    from urllib.parse import quote
+
+    case = services.case_onsite_decide(user=officer1, co_officer=officer2, cause=vendor_cause, party_kind="citizen", party_name="张三",
+                                       party_code=PERSON_ID, amount="100", facts="在东华门大街占道经营", place=dhm_place)
+    document = CaseDocument.objects.get(case=case, kind="onsite_decision")
+    client.force_login(officer1)
+    response = client.get(f"/cases/documents/{document.pk}/download/")
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert quote(f"{case.number}-当场行政处罚决定书.pdf") in disposition and document.verify_token not in disposition
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "当场行政处罚决定书" in page and ">onsite_decision<" not in page

@@ -97,3 +97,35 @@ def test_scan_refuses_a_file_that_is_not_an_image_and_a_photo_without_a_code(api
     blank.name = "blank.png"
     response = client.post("/api/gbcp/citycode/scan/", {"photo": blank}, format="multipart")
     assert response.status_code == 400 and response.json()["error"]["code"] == "no_city_code"
+
+
+@pytest.mark.django_db
+def test_the_printed_label_carries_the_name_and_the_code_under_a_readable_qr(api_as, personas, dongcheng_place):
+    """Issue 13: a label a person can read without a scanner; five callers."""
+    import xml.etree.ElementTree as ET
+
+    from PIL import Image
+
+    url = f"/api/gbcp/places/{dongcheng_place.pk}/qr.png"
+    label = api_as(personas["insider"]).get(url).content
+    image = Image.open(io.BytesIO(label))
+    assert image.height > image.width * 1.15  # text lines under the square code
+    assert citycode.read_city_code_from_image(io.BytesIO(label)) == dongcheng_place.city_code
+    bare = Image.open(io.BytesIO(api_as(personas["insider"]).get(url + "?bare=1").content))
+    assert bare.height == bare.width
+    svg = api_as(personas["insider"]).get(url.replace(".png", ".svg")).content
+    texts = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert dongcheng_place.city_code in texts and any(t and t in dongcheng_place.name for t in texts)
+    for caller in ("outsider", "citizen", "merchant"):
+        assert api_as(personas[caller]).get(url).status_code in (403, 404), caller
+    assert api_as(personas["anonymous"]).get(url).status_code == 401
+
+
+def test_a_name_with_markup_is_text_in_the_svg_label():
+    import xml.etree.ElementTree as ET
+
+    code = citycode.build("110101", "place", 7)
+    svg = citycode.label_svg(code, "<script>alert(1)</script>小店")
+    root = ET.fromstring(svg)
+    assert not list(root.iter("{http://www.w3.org/2000/svg}script"))
+    assert any("<script>" in (t.text or "") for t in root.iter("{http://www.w3.org/2000/svg}text"))

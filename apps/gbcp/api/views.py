@@ -67,14 +67,18 @@ class PlaceDetailView(APIView):
 
 
 class PlaceQrView(APIView):
-    """The place's city-code label as PNG or SVG."""
+    """The place's city-code label as PNG or SVG: the QR code with the place's name and the code printed under it
+    (``?bare=1``: the QR code alone)."""
 
     @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY, (200, "image/svg+xml"): OpenApiTypes.BINARY})
     def get(self, request, pk, fmt):
         place = selectors.place_get_for_user(user=request.user, id=pk)
+        bare = request.query_params.get("bare") in {"1", "true"}
         if fmt == "svg":
-            return HttpResponse(citycode.qr_svg(place.city_code), content_type="image/svg+xml")
-        return HttpResponse(citycode.qr_png(place.city_code), content_type="image/png")
+            body = citycode.qr_svg(place.city_code) if bare else citycode.label_svg(place.city_code, place.name)
+            return HttpResponse(body, content_type="image/svg+xml")
+        body = citycode.qr_png(place.city_code) if bare else citycode.label_png(place.city_code, place.name)
+        return HttpResponse(body, content_type="image/png")
 
 
 class PlaceGeoJSONView(generics.ListAPIView):
