@@ -4,13 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.credit import services
-from apps.credit.models import CreditRecord, EntityGrade, GradeRuleSet, Objection, PlaceRisk
+from apps.credit.models import CreditImportBatch, CreditRecord, EntityGrade, GradeRuleSet, Objection, PlaceRisk, PunishmentExport
 from apps.gbcp.errors import ApplicationError
 
 
 @admin.register(GradeRuleSet)
 class GradeRuleSetAdmin(SimpleHistoryAdmin):
-    list_display = ["version", "name", "is_active", "base_score", "a_min", "b_min", "c_min", "created_at", "activated_at"]
+    list_display = ["version", "name", "is_active", "base_score", "a_min", "b_min", "c_min", "serious_weight", "created_at", "activated_at"]
     readonly_fields = ["version", "is_active", "created_at", "activated_at"]
     actions = ["activate"]
 
@@ -43,7 +43,7 @@ class CreditRecordAdmin(SimpleHistoryAdmin):
     search_fields = ["entity__name", "entity__uscc", "source_ref", "reason"]
     list_select_related = ["entity"]
     raw_id_fields = ["entity", "place", "ruleset"]
-    readonly_fields = ["kind", "source_ref", "weight", "rule", "ruleset", "created_at", "updated_at"]
+    readonly_fields = ["kind", "source_ref", "weight", "rule", "ruleset", "import_batch", "source_row", "created_at", "updated_at"]
 
 
 @admin.register(EntityGrade)
@@ -73,3 +73,30 @@ class PlaceRiskAdmin(SimpleHistoryAdmin):
     list_select_related = ["place"]
     raw_id_fields = ["place"]
     readonly_fields = ["level", "score", "parts", "ruleset", "computed_at"]
+
+
+class _ReadOnly(SimpleHistoryAdmin):
+    """Logs and lineage: written by the services only (upload at /credit/imports/, or ``manage.py credit_import``)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CreditImportBatch)
+class CreditImportBatchAdmin(_ReadOnly):
+    list_display = ["created_at", "department", "file_name", "rows_total", "rows_created", "rows_existing", "rows_failed", "created_by"]
+    search_fields = ["department", "file_name", "sha256"]
+    list_select_related = ["created_by"]
+
+
+@admin.register(PunishmentExport)
+class PunishmentExportAdmin(_ReadOnly):
+    list_display = ["exported_at", "exported_by", "format", "rows", "sha256"]
+    list_filter = ["format"]
+    list_select_related = ["exported_by"]

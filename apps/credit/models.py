@@ -78,6 +78,8 @@ class GradeRuleSet(models.Model):
     validity_days = models.JSONField(_("validity in days per source"), default=_validity)
     repair_after_days = models.JSONField(_("repairable after days per source"), default=_repair, blank=True)
     major_fine = models.DecimalField(_("major fine from (yuan)"), max_digits=12, decimal_places=2, default=rules.DEFAULT_MAJOR_FINE)
+    serious_weight = models.IntegerField(_("serious record at or below (points)"), default=rules.DEFAULT_SERIOUS_WEIGHT,
+                                         help_text=_("a record in force weighing this or less puts its business on the joint-punishment list"))
     risk_inherent = models.JSONField(_("inherent risk per place kind"), default=_inherent)
     risk_history = models.JSONField(_("risk points per finding, complaint, case (points, cap)"), default=_history)
     risk_grade_points = models.JSONField(_("risk points per operator grade"), default=_grade_points)
@@ -125,6 +127,9 @@ class CreditRecord(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     department = models.CharField(_("source department"), max_length=128, blank=True)
     ruleset = models.ForeignKey(GradeRuleSet, verbose_name=_("rule set"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    import_batch = models.ForeignKey("credit.CreditImportBatch", verbose_name=_("import batch"), null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="records")
+    source_row = models.PositiveIntegerField(_("row in the imported file"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     status_reason = models.TextField(_("reason of the status"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
@@ -213,3 +218,52 @@ class PlaceRisk(models.Model):
 
     def __str__(self):
         return f"{self.place_id}: {self.level} ({self.score})"
+
+
+class CreditImportBatch(models.Model):
+    """外部信用记录导入: one file of another department's records, with its hash, counts and row errors (lineage)."""
+
+    department = models.CharField(_("source department"), max_length=128)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_created = models.PositiveIntegerField(_("records created"), default=0)
+    rows_existing = models.PositiveIntegerField(_("records already imported"), default=0)
+    rows_failed = models.PositiveIntegerField(_("rows with errors"), default=0)
+    errors = models.JSONField(_("row errors"), default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("credit import batch")
+        verbose_name_plural = _("credit import batches")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.department} {self.file_name} ({self.created_at:%Y-%m-%d})"
+
+
+class PunishmentExport(models.Model):
+    """联合惩戒名单导出: who exported the list, when, in which format, how many rows, the file's SHA-256."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    exported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("exported by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    exported_at = models.DateTimeField(_("exported at"), default=timezone.now)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    rows = models.PositiveIntegerField(_("rows"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    ruleset = models.ForeignKey(GradeRuleSet, verbose_name=_("rule set"), null=True, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("joint-punishment list export")
+        verbose_name_plural = _("joint-punishment list exports")
+        ordering = ["-exported_at", "-id"]
+
+    def __str__(self):
+        return f"{self.exported_at:%Y-%m-%d %H:%M} {self.format} {self.rows}"

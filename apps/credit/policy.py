@@ -17,6 +17,11 @@ REVIEWER_ROLES = (Role.LEGAL_REVIEWER, Role.LEADER)
 READER_ROLES = (Role.DISPATCHER, Role.OFFICER, Role.SQUAD_LEADER, Role.LEGAL_REVIEWER, Role.LEADER, Role.SUPERVISOR,
                 Role.ANALYST, Role.ADMINISTRATOR)
 
+# Who exports the joint-punishment list for the city credit platform (each export logged); the rows are their jurisdiction's.
+EXPORT_ROLES = (Role.LEGAL_REVIEWER, Role.LEADER, Role.ADMINISTRATOR)
+# Who imports other departments' records (staff page; the command runs as the system).
+IMPORT_ROLES = (Role.LEGAL_REVIEWER, Role.LEADER, Role.ADMINISTRATOR)
+
 SUBJECT_LABEL = gettext_lazy("credit record")  # the policy translates its subject_label at run time
 
 CREDIT = Policy(
@@ -39,3 +44,11 @@ def require(*, user, step: str, subject) -> None:
     if getattr(user, "is_authenticated", False) and user.has_role(*CREDIT.step(step).roles) and not CREDIT.may_act(user, step, subject):
         raise NotFound()
     CREDIT.require(user=user, step=step, subject=subject)
+
+
+def may_export(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.has_role(*EXPORT_ROLES))
+
+
+def may_import(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.has_role(*IMPORT_ROLES))

@@ -32,6 +32,14 @@ DEFAULT_VALIDITY_DAYS = {PENALTY: 1095, FINDING: 365, SELF_CHECK: 180, COMPLAINT
 # 信用修复: which kinds may be repaired, and how many days after they occurred at the earliest.
 DEFAULT_REPAIR_AFTER_DAYS = {PENALTY: 365, FINDING: 90, COMPLAINT: 90, FRONTAGE: 90}
 DEFAULT_MAJOR_FINE = 10000  # yuan
+# 联合惩戒: a record in force weighing this or less is serious (the default major-fine penalty weighs -20).
+DEFAULT_SERIOUS_WEIGHT = -20
+MAJOR_PENALTY_RULE = "penalty_decision_major"
+
+
+def is_serious(*, rule: str, weight: int, serious_weight: int) -> bool:
+    """A serious violation record: a penalty at or above the major fine, or any record weighing ``serious_weight`` or less."""
+    return rule == MAJOR_PENALTY_RULE or int(weight) <= int(serious_weight)
 
 GRADES = ("A", "B", "C", "D")
 

@@ -97,3 +97,33 @@ class PlaceRiskSerializer(serializers.Serializer):
 
     def get_parts(self, risk) -> list[dict]:
         return risk_part_rows(risk.parts)
+
+
+class ListedRecordSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    weight = serializers.IntegerField()
+    occurred_on = serializers.DateField()
+    expires_on = serializers.DateField()
+    department = serializers.CharField()
+    reason = serializers.CharField()
+    serious = serializers.BooleanField(source="is_serious")
+
+
+class JointListSerializer(serializers.Serializer):
+    """One business on the joint-punishment list, with why and the records behind it."""
+
+    entity = serializers.SerializerMethodField()
+    grade = serializers.SerializerMethodField()
+    criteria = serializers.ListField(child=serializers.CharField())
+    records = ListedRecordSerializer(many=True)
+
+    def get_entity(self, item) -> dict:
+        return {"id": item.entity.pk, "name": item.entity.name, "uscc": item.entity.uscc}
+
+    def get_grade(self, item) -> dict | None:
+        if item.grade is None:
+            return None
+        return {"grade": item.grade.grade, "score": item.grade.score, "ruleset_version": item.grade.ruleset.version}
+

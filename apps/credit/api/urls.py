@@ -12,4 +12,6 @@ urlpatterns = [
     path("objections/", views.ObjectionListView.as_view(), name="api-credit-objection-list"),
     path("objections/<int:pk>/decide/", views.ObjectionDecideView.as_view(), name="api-credit-objection-decide"),
     path("places/<int:pk>/risk/", views.PlaceRiskView.as_view(), name="api-credit-place-risk"),
+    path("joint/", views.JointListView.as_view(), name="api-credit-joint-list"),
+    path("joint/export/<str:fmt>/", views.JointExportView.as_view(), name="api-credit-joint-export"),
 ]

@@ -1,10 +1,13 @@
 """Credit API: a business's grade with its contributions and records, objections and their decision, repair, place risk."""
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.credit import selectors, services
+from apps.credit.joint import joint_list_for_user
+from apps.credit.services.exports import CONTENT_TYPES
 from apps.credit.api import serializers as s
 from apps.credit.models import EntityGrade, Objection
 from apps.gbcp.errors import NotFound
@@ -95,3 +98,32 @@ class PlaceRiskView(APIView):
     @extend_schema(responses=s.PlaceRiskSerializer)
     def get(self, request, pk):
         return Response(s.PlaceRiskSerializer(selectors.place_risk_get_for_user(user=request.user, place_id=pk)).data)
+
+
+class JointListView(generics.ListAPIView):
+    """联合惩戒名单 of the caller's jurisdiction (staff; anyone else an empty list)."""
+
+    serializer_class = s.JointListSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("q", str)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return EntityGrade.objects.none()  # the schema generator only needs a model; the list is built, not queried
+        return joint_list_for_user(user=self.request.user, q=(self.request.query_params.get("q") or "").strip() or None)
+
+
+class JointExportView(APIView):
+    """The list as a file for the city credit platform (legal reviewers, leaders, administrators; logged)."""
+
+    @extend_schema(responses={(200, "text/csv"): bytes, (200, CONTENT_TYPES["xlsx"]): bytes})
+    def get(self, request, fmt):
+        if fmt not in CONTENT_TYPES:
+            raise NotFound()
+        content, name, log = services.joint_list_export(user=request.user, fmt=fmt)
+        response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["X-Export-Id"], response["X-Export-Rows"], response["X-Export-SHA256"] = str(log.pk), str(log.rows), log.sha256
+        return response

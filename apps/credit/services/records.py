@@ -25,7 +25,7 @@ def _day(value) -> dt.date:
 
 
 def _record(*, user, entity, kind, source_ref, weight=None, rule="", occurred_on=None, expires_on=None, reason="", place=None,
-            department="") -> CreditRecord:
+            department="", import_batch=None, source_row=None) -> CreditRecord:
     """Record once: a second call with the same kind and reference returns the first record unchanged."""
     if kind not in SourceKind.values:
         raise ApplicationError(_("Unknown source of a credit record."), code="unknown_source")
@@ -50,7 +50,7 @@ def _record(*, user, entity, kind, source_ref, weight=None, rule="", occurred_on
             record = CreditRecord.objects.create(
                 entity=entity, place=place, region_code=entity_region_code(entity) if place is None else place.region.code, kind=kind,
                 source_ref=source_ref, weight=weight, rule=rule or kind, occurred_on=occurred_on, expires_on=expires_on, status=status,
-                reason=(reason or "")[:2000], department=department or "", ruleset=ruleset,
+                reason=(reason or "")[:2000], department=department or "", ruleset=ruleset, import_batch=import_batch, source_row=source_row,
             )
     except IntegrityError:  # told twice at the same moment: the other call recorded it
         return CreditRecord.objects.get(kind=kind, source_ref=source_ref)
@@ -99,12 +99,14 @@ def record_commendation(*, user=None, entity, source_ref, commended_on=None, rea
 
 
 @transaction.atomic
-def record_imported(*, user=None, entity, source_ref, department, weight, occurred_on, expires_on=None, reason="") -> CreditRecord:
-    """A record of another department (the city credit platform, market regulation), with its own weight and expiry."""
+def record_imported(*, user=None, entity, source_ref, department, weight, occurred_on, expires_on=None, reason="", import_batch=None,
+                    source_row=None) -> CreditRecord:
+    """A record of another department (the city credit platform, market regulation), with its own weight and expiry;
+    ``import_batch`` and ``source_row`` say which file and row brought it (a re-import returns the first record unchanged)."""
     if not (department or "").strip():
         raise ApplicationError(_("Name the department the record comes from."), code="department_required")
     return _record(user=user, entity=entity, kind=rules.IMPORTED, source_ref=source_ref, weight=weight, occurred_on=occurred_on,
-                   expires_on=expires_on, reason=reason, department=department.strip())
+                   expires_on=expires_on, reason=reason, department=department.strip(), import_batch=import_batch, source_row=source_row)
 
 
 def _set_status(record: CreditRecord, status, reason, user):
