@@ -241,3 +241,24 @@ def evaluation_case_quality_rows(*, organization_ids=None, start, end) -> list[d
 
 def evaluation_case_list(*, ids):
     return Case.objects.filter(pk__in=list(ids)).select_related("cause", "organization").order_by("-opened_at", "-id")
+
+
+# --- read by the staff workbench (cityenforce.views.home) ---
+
+def case_queue_count_for_user(*, user, queue) -> int:
+    """How many cases wait in one queue of the case list ("legal", "leader", "squad"): the list page's own rows."""
+    return case_list_for_user(user=user, queue=queue).order_by().count()
+
+
+def case_deadlines_for_user(*, user, limit=8):
+    """The user's own open cases (in charge or co-officer) with their next statutory deadline, nearest first:
+    the decision deadline until decided, then the service deadline until served. ``next_due``/``next_kind`` annotated."""
+    from django.db.models import Case as Choose, CharField, F, Value, When  # noqa: I001 -- "Case" is the model's name here
+
+    pending_decision = Q(decided_at__isnull=True, decision_due__isnull=False)
+    pending_service = Q(status=Status.DECIDED, served_at__isnull=True, service_due__isnull=False)
+    qs = case_list_for_user(user=user, mine=True, open_only=True).filter(pending_decision | pending_service)
+    return qs.annotate(
+        next_due=Choose(When(pending_decision, then=F("decision_due")), default=F("service_due")),
+        next_kind=Choose(When(pending_decision, then=Value("decision")), default=Value("service"), output_field=CharField()),
+    ).order_by("next_due", "pk")[:limit]

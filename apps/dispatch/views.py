@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import staff_required
 from apps.cases.selectors import case_for_task
-from apps.dispatch import forms, selectors, selectors_ui, services
-from apps.dispatch.models import Deferral, DuplicateCandidate, TaskPhoto, WhistleSummons
+from apps.dispatch import export, forms, selectors, selectors_ui, selectors_workbench, services
+from apps.dispatch.models import Deferral, DuplicateCandidate, Status, TaskPhoto, WhistleSummons
 from apps.dispatch.policy import WHISTLE_POLICY, task_actions
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.files import send_image
@@ -32,11 +34,30 @@ def _map_context():
     return {"tiles_url": settings.MAP_TILES_URL, "tiles_attribution": settings.MAP_TILES_ATTRIBUTION}
 
 
+def _queue_filters(request, form) -> dict:
+    """The form's filters plus the workbench's links: several ``status`` values, ``mine=1``, ``day=YYYY-MM-DD``."""
+    filters = dict(form.cleaned_data) if form.is_valid() else {}
+    statuses = [s for s in request.GET.getlist("status") if s in Status.values]
+    if len(statuses) > 1:
+        filters["status"] = statuses
+    filters["mine"] = request.GET.get("mine") == "1"
+    try:
+        filters["day"] = parse_date(request.GET.get("day") or "")  # None when absent or not a date
+    except ValueError:  # well formed but impossible (2026-02-30)
+        filters["day"] = None
+    return filters
+
+
 @staff_required
 def queue(request):
     form = forms.QueueFilterForm(request.GET)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors_ui.queue_for_user(user=request.user, **filters)
+    qs = selectors_workbench.queue_for_user(user=request.user, **_queue_filters(request, form))
+    if request.GET.get("format") == "xlsx":
+        rows = qs[: selectors_workbench.EXPORT_LIMIT]
+        response = HttpResponse(export.queue_xlsx(tasks=rows, clearance=clearance_for(request.user)),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="tasks-{timezone.localdate().isoformat()}.xlsx"'
+        return response
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     tasks = list(page.object_list)
     return render(request, "dispatch/queue.html", {
