@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from apps.evaluation.figures import FIGURES, RATE_FIGURES
+from apps.gbcp import spreadsheet
 
 COUNT_COLUMNS = [
     ("received", gettext_lazy("received")), ("reached", gettext_lazy("reached the unit")), ("accepted", gettext_lazy("accepted")), ("closed", gettext_lazy("closed")),
@@ -49,8 +50,8 @@ def scorecards_xlsx(*, cards, title) -> bytes:
     _header(ws, [_("unit"), _("region code"), _("from"), _("to"), *[label for _k, label in COUNT_COLUMNS], *[FIGURES[k] for k in keys]])
     for card in cards:
         counts = {**card.tally.as_dict(), "unrated": card.tally.unrated}
-        ws.append([card.unit.name, card.unit.region.code, card.period.first, card.period.last, *[counts[k] for k, _l in COUNT_COLUMNS],
-                   *[_cell_value(card.figures[k]) for k in keys]])
+        ws.append(spreadsheet.row([card.unit.name, card.unit.region.code, card.period.first, card.period.last, *[counts[k] for k, _l in COUNT_COLUMNS],
+                   *[_cell_value(card.figures[k]) for k in keys]]))
         _figure_cells(ws, card, keys)
     return _save(wb)
 
@@ -63,8 +64,8 @@ def rankings_xlsx(*, scheme, ranking) -> bytes:
     ws.append([scheme.name, f"{scheme.period_start} – {scheme.period_end}", _("published") if scheme.published else _("draft")])
     _header(ws, [_("rank"), _("unit"), _("region code"), _("score"), *[f"{ind.get_figure_display()} ×{ind.weight}" for ind in indicators]])
     for row in ranking:
-        ws.append([row.rank, row.unit.name, row.unit.region.code, None if row.score is None else round(row.score, 2),
-                   *[value for _ind, value, _a in row.values]])
+        ws.append(spreadsheet.row([row.rank, row.unit.name, row.unit.region.code, None if row.score is None else round(row.score, 2),
+                   *[value for _ind, value, _a in row.values]]))
         for offset, ind in enumerate(indicators):
             if ind.figure in RATE_FIGURES:
                 ws.cell(row=ws.max_row, column=5 + offset).number_format = "0.0%"

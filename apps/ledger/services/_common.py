@@ -6,6 +6,7 @@ import io
 from django.contrib.gis.geos import GEOSGeometry
 
 from apps.accounts.jurisdiction import covers_code
+from apps.gbcp import spreadsheet
 from apps.ledger.models import Licence
 
 LICENCE_STATUS_WORDS = {
@@ -44,11 +45,11 @@ def export(rows, fmt) -> tuple[bytes, str]:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("findings")
         for row in rows:
-            sheet.append(row)
+            sheet.append(spreadsheet.row(row))
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue(), "xlsx"
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows(spreadsheet.row(row) for row in rows)
     # With a BOM so that Excel on Chinese Windows opens it as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), "csv"
