@@ -27,7 +27,9 @@ JOURNEYS = {
            ("/api/docs/", 200)],
     # A task page (with its photos through the access-checked view) is reached from the queue.
     "dc_dispatcher": [(p, 200) for p in STAFF_PAGES] + [("/api/docs/", 200), ("/dispatch/?status=closed", 200, r"^/dispatch/tasks/\d+/$")],
-    "dc_legal": [("/cases/", 200), ("/", 200), ("/credit/objections/", 200)],
+    "dc_legal": [("/cases/", 200, r"^/cases/\d+/$"), ("/", 200), ("/credit/objections/", 200)],
+    # The officer's phone forms: the on-the-spot penalty and a case of his.
+    "dhm_officer1": [("/cases/onsite/", 200), ("/cases/", 200), ("/inspection/", 200)],
     # Supervision, evaluation and credit: the supervisor's and leader's pages.
     "city_supervisor": [("/supervision/", 200, r"^/supervision/\d+/$"), ("/supervision/new/", 200), ("/evaluation/", 200, r"^/evaluation/units/\d+/$"),
                         ("/evaluation/schemes/", 200)],
