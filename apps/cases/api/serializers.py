@@ -50,7 +50,7 @@ class CauseSerializer(serializers.ModelSerializer):
 class CaseListSerializer(serializers.ModelSerializer):
     cause = serializers.SerializerMethodField()
     organization = serializers.CharField(source="organization.name", read_only=True)
-    owner = serializers.StringRelatedField(read_only=True)
+    owner = serializers.StringRelatedField(read_only=True, allow_null=True)
     party_name = MaskedField("name")
     point = PointField(read_only=True)
 
@@ -64,7 +64,7 @@ class CaseListSerializer(serializers.ModelSerializer):
 
 
 class CaseLogSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField(read_only=True)
+    actor = serializers.StringRelatedField(read_only=True, allow_null=True)
     action_label = serializers.CharField(read_only=True, help_text="the step's name for people, in the request's language")
 
     class Meta:

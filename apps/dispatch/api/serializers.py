@@ -54,7 +54,7 @@ class TaskPhotoSerializer(serializers.ModelSerializer):
 
 
 class TaskLogSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField(read_only=True)
+    actor = serializers.StringRelatedField(read_only=True, allow_null=True)
     action_label = serializers.CharField(read_only=True, help_text="the step's name for people, in the request's language")
 
     class Meta:

@@ -40,7 +40,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
     point = PointField(read_only=True, allow_null=True)
     kind = KindField(choices=Evidence.Kind.choices, read_only=True)
     subject_type = serializers.SerializerMethodField()
-    uploaded_by = serializers.StringRelatedField(read_only=True)
+    uploaded_by = serializers.StringRelatedField(read_only=True, allow_null=True)
     leaf_index = serializers.IntegerField(source="log_entry.index", read_only=True)
 
     class Meta:

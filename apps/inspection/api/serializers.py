@@ -92,8 +92,8 @@ class InspectionFindingSerializer(serializers.ModelSerializer):
 
 class RecordListSerializer(serializers.ModelSerializer):
     place_name = serializers.CharField(source="place.name", read_only=True)
-    officer = serializers.StringRelatedField(read_only=True)
-    co_officer = serializers.StringRelatedField(read_only=True)
+    officer = serializers.StringRelatedField(read_only=True, allow_null=True)
+    co_officer = serializers.StringRelatedField(read_only=True, allow_null=True)
     point = PointField(read_only=True)
 
     class Meta:

@@ -99,7 +99,7 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class SendBackSerializer(serializers.ModelSerializer):
-    sent_by = serializers.StringRelatedField(read_only=True)
+    sent_by = serializers.StringRelatedField(read_only=True, allow_null=True)
     findings = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -136,8 +136,8 @@ class CorrectionSerializer(serializers.ModelSerializer):
     target_type = serializers.SerializerMethodField()
     current_value = serializers.SerializerMethodField()
     proposed_value = serializers.SerializerMethodField()
-    reported_by = serializers.StringRelatedField(read_only=True)
-    reviewed_by = serializers.StringRelatedField(read_only=True)
+    reported_by = serializers.StringRelatedField(read_only=True, allow_null=True)
+    reviewed_by = serializers.StringRelatedField(read_only=True, allow_null=True)
     status = serializers.CharField(read_only=True, help_text="pending, accepted or rejected")
 
     class Meta:

@@ -31,7 +31,7 @@ class SupervisionItemListSerializer(serializers.ModelSerializer):
 
 
 class SupervisionLogSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField(read_only=True)
+    actor = serializers.StringRelatedField(read_only=True, allow_null=True)
     action_display = serializers.SerializerMethodField()
 
     class Meta:
