@@ -2,9 +2,9 @@
 from django.db.models import Count, Q
 
 from apps.accounts.decorators import is_staff_user
-from apps.accounts.jurisdiction import scope_queryset
+from apps.accounts.jurisdiction import scope_filter, scope_queryset
 from apps.credit import rules
-from apps.credit.models import CreditRecord, EntityGrade, GradeRuleSet, Objection, PlaceRisk
+from apps.credit.models import CreditImportBatch, CreditRecord, EntityGrade, GradeRuleSet, Objection, PlaceRisk
 from apps.gbcp.errors import NotFound
 from apps.gbcp.models import Entity
 
@@ -144,3 +144,23 @@ def place_history_counts(*, place, since, until=None) -> dict:
         counts[kind] += 1
         last = occurred_on if last is None or occurred_on > last else last
     return {"findings": counts[rules.FINDING], "complaints": counts[rules.COMPLAINT], "cases": counts[rules.PENALTY], "last_at": last}
+
+
+def place_risks_of(*, entity):
+    """The risk of every place the entity operates (the entity's page; the caller has already been allowed the entity)."""
+    return PlaceRisk.objects.filter(place__operator=entity).select_related("place").order_by("place_id")
+
+
+def import_batch_list_for_user(*, user):
+    """Credit import batches the caller may read: its own, and those imported by staff serving inside its
+    jurisdiction (a city-level user: all). Another district's file — its name, counts and row errors — is not there."""
+    within = scope_filter(user, "created_by__memberships__organization__region__code")
+    ids = CreditImportBatch.objects.filter(Q(created_by=user) | within).values("pk")
+    return CreditImportBatch.objects.filter(pk__in=ids).select_related("created_by").order_by("-created_at", "-id")
+
+
+def import_batch_get_for_user(*, user, id) -> CreditImportBatch:
+    batch = import_batch_list_for_user(user=user).filter(pk=_checked_id(id)).first()
+    if batch is None:
+        raise NotFound()
+    return batch

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import is_staff_user, staff_required
 from apps.credit import selectors, services
-from apps.credit.models import CreditRecord, Grade, Objection, PlaceRisk
+from apps.credit.models import CreditRecord, Grade, Objection
 from apps.credit.policy import CREDIT
 from apps.credit.wording import contribution_rows, risk_part_rows
 from apps.gbcp.errors import ApplicationError, NotFound
@@ -42,7 +42,7 @@ def entity_detail(request, pk):
     except NotFound:
         raise Http404 from None
     grade = selectors.grade_for(entity)
-    risks = list(PlaceRisk.objects.filter(place__operator=entity).select_related("place").order_by("place_id"))
+    risks = list(selectors.place_risks_of(entity=entity))
     for risk in risks:
         risk.rows = risk_part_rows(risk.parts)
     return render(request, "credit/entity.html", {

@@ -11,14 +11,13 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accounts.decorators import staff_required
 from apps.accounts.jurisdiction import scope_queryset
-from apps.credit import services
+from apps.credit import selectors, services
 from apps.credit.joint import criterion_label, joint_list_for_user
-from apps.credit.models import CreditImportBatch
 from apps.credit.policy import may_export, may_import
 from apps.credit.services.exports import CONTENT_TYPES
 from apps.credit.services.imports import row_error_rows
 from apps.credit.wording import KIND_LABELS
-from apps.gbcp.errors import ApplicationError
+from apps.gbcp.errors import ApplicationError, NotFound
 
 PAGE_SIZE = 25
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -81,8 +80,7 @@ def imports(request):
         else:
             messages.success(request, _("The file is imported; see the report below."))
             return redirect("credit-import-batch", pk=batch.pk)
-    batches = Paginator(CreditImportBatch.objects.select_related("created_by").order_by("-created_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    batches = Paginator(selectors.import_batch_list_for_user(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "credit/imports.html", {"form": form, "page": batches, "batches": list(batches.object_list)})
 
 
@@ -90,9 +88,10 @@ def imports(request):
 def import_batch(request, pk):
     if not may_import(request.user):
         raise PermissionDenied
-    batch = CreditImportBatch.objects.select_related("created_by").filter(pk=pk).first()
-    if batch is None:
-        raise Http404
+    try:
+        batch = selectors.import_batch_get_for_user(user=request.user, id=pk)
+    except NotFound:
+        raise Http404 from None
     # The batch's counts and errors are the file's; of its records the caller sees those of its jurisdiction.
     records = list(scope_queryset(batch.records.all(), request.user, "region_code").select_related("entity").order_by("source_row", "pk")[:200])
     return render(request, "credit/import_batch.html", {"batch": batch, "records": records, "errors": row_error_rows(batch.errors)})

@@ -123,4 +123,8 @@ def test_upload_page_with_the_five_callers(business, dongcheng):
     assert english_words(report.replace(batch.sha256, "").replace(batch.file_name, "")) == set()
     outsider = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     outsider.force_login(callers.outsider)
-    assert business.name not in outsider.get(f"/credit/imports/{batch.pk}/").content.decode()  # records of its jurisdiction only
+    # Another district's file is not there: neither its page (404, as for a batch that does not exist) nor its row in the list.
+    assert outsider.get(f"/credit/imports/{batch.pk}/").status_code == 404
+    assert outsider.get("/credit/imports/99999999/").status_code == 404
+    assert batch.file_name not in outsider.get("/credit/imports/").content.decode()
+    assert batch.file_name in client.get("/credit/imports/").content.decode()
