@@ -28,6 +28,9 @@ api_patterns = [
     path("supervision/", include("apps.supervision.api.urls")),
     path("credit/", include("apps.credit.api.urls")),
     path("evaluation/", include("apps.evaluation.api.urls")),
+    path("duty/", include("apps.duty.api.urls")),
+    path("analytics/", include("apps.analytics.api.urls")),
+    path("wiki/", include("apps.wiki.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script under the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api_docs.html"), name="api-docs"),
@@ -50,6 +53,9 @@ urlpatterns = [
     path("supervision/", include("apps.supervision.urls")),
     path("credit/", include("apps.credit.urls")),
     path("evaluation/", include("apps.evaluation.urls")),
+    path("duty/", include("apps.duty.urls")),
+    path("analytics/", include("apps.analytics.urls")),
+    path("wiki/", include("apps.wiki.urls")),
     # Both logins: POSTs per client address are rate limited here; failures lock out through django-axes.
     path("accounts/login/", rate_limit("login")(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -2,8 +2,11 @@
 
 ``base``: the platform (apps, middleware, database, Redis, auth, i18n, files, API, posture); ``work``: each app's
 knobs and the beat schedule; ``rating``: the citizen rating and the SMS provider. A new app adds its settings to
-``work`` (or a module of its own here), never to ``base``.
+``work`` (or a module of its own here: ``duty``, ``analytics``, ``wiki``), never to ``base``.
 """
 from cityenforce.settings.base import *  # noqa: F403
 from cityenforce.settings.rating import *  # noqa: F403
 from cityenforce.settings.work import *  # noqa: F403
+from cityenforce.settings.duty import *  # noqa: F403
+from cityenforce.settings.analytics import *  # noqa: F403
+from cityenforce.settings.wiki import *  # noqa: F403

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "apps.inspection",
     "apps.supervision",
     "apps.evaluation",
+    "apps.duty",
+    "apps.analytics",
+    "apps.wiki",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,2 @@
+"""API of analytics, mounted at /api/analytics/."""
+urlpatterns = []

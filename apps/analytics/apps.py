@@ -1,0 +1,9 @@
+"""App config of analytics (分析研判)."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalyticsConfig(AppConfig):
+    name = "apps.analytics"
+    label = "analytics"
+    verbose_name = _("Analytics")

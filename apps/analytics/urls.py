@@ -1,0 +1,2 @@
+"""Pages of analytics, mounted at /analytics/."""
+urlpatterns = []

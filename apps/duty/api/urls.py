@@ -1,0 +1,2 @@
+"""API of duty, mounted at /api/duty/."""
+urlpatterns = []

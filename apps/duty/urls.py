@@ -1,0 +1,2 @@
+"""Pages of duty, mounted at /duty/."""
+urlpatterns = []

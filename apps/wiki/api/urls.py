@@ -1,0 +1,2 @@
+"""API of wiki, mounted at /api/wiki/."""
+urlpatterns = []

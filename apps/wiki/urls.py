@@ -1,0 +1,2 @@
+"""Pages of wiki, mounted at /wiki/."""
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Settings of apps.duty (勤务); every value can come from the environment."""

@@ -1,0 +1,1 @@
+"""Settings of apps.wiki (维基协作); every value can come from the environment."""
