@@ -32,8 +32,18 @@ def task_merged(report, master):
 def task_dispatched(task):
     # Only those who serve in the organisation as staff: a merchant or citizen listed there is no recipient.
     members = list(staff_members(organization_ids=[task.organization_id])) if task.organization_id else []
+    if task.owner_id and all(m.pk != task.owner_id for m in members):
+        members.append(task.owner)
     publish(event="task.dispatched", payload=_payload(task), users=members, region_code=task.region_code or None,
             title=_("Task %(number)s dispatched to you") % {"number": task.number}, body=task.description[:80], link=_link(task))
+
+
+def task_feedback(task):
+    """The result is in: the dispatchers whose jurisdiction holds the task are told that it awaits their check."""
+    users = users_covering(task.region_code or "", roles=[Role.DISPATCHER])
+    publish(event="task.feedback", payload=_payload(task), users=users, region_code=task.region_code or None,
+            title=_("Task %(number)s: feedback awaits your verification") % {"number": task.number},
+            body=(task.result or "")[:80], link=_link(task))
 
 
 def task_returned(task, reason):

@@ -30,11 +30,19 @@ class CategoryForm(forms.Form):
 class DispatchForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Override the route: organisation"), queryset=None, required=False,
                                           empty_label=_("— the routed organisation —"))
+    officer = forms.TypedChoiceField(label=_("Officer in charge"), required=False, coerce=int, empty_value=None,
+                                     help_text=_("Optional: the officer is told in person; others of the team still see the task."))
     note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=forms.TextInput)
 
     def __init__(self, *args, task=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = selectors.dispatch_organizations(task)
+        # One query: officers and squad leaders of the organisations the task may go to, grouped by organisation.
+        groups = {}
+        for m in selectors.dispatch_officers(task):
+            groups.setdefault(m.organization.name, []).append((m.user_id, m.user.get_full_name() or m.user.username))
+        self.fields["officer"].choices = [("", _("— the team decides —"))] + [(org, people) for org, people in groups.items()]
+        self.fields["officer"].widget.attrs["data-search"] = "people"
 
     def clean(self):
         data = super().clean()

@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from apps.accounts.jurisdiction import EVERYTHING, jurisdiction_prefixes, scope_filter, staff_organization_ids
+from apps.accounts.models import Membership, Role
 from apps.dispatch import overdue
 from apps.dispatch.models import OPEN_STATUSES, DuplicateCandidate, Status, Task, TaskLog, TaskPhoto, WhistleSummons
 from apps.gbcp.errors import NotFound
@@ -161,6 +162,26 @@ def dispatch_organizations(task):
     if code:
         qs = qs.filter(region__code__startswith=code)
     return qs.exclude(kind__in=[Organization.Kind.HOTLINE_CENTRE])
+
+
+def dispatch_officers(task):
+    """The officers and squad leaders a dispatcher may name as the officer in charge: active staff of the
+    organisations the task may be sent to (``dispatch_organizations``), one row per membership with its
+    organisation, ordered by organisation and name."""
+    return (
+        Membership.objects.filter(
+            is_active=True, user__is_active=True, role__in=[Role.OFFICER, Role.SQUAD_LEADER],
+            organization__in=dispatch_organizations(task),
+        )
+        .select_related("user", "organization")
+        .order_by("organization__region__code", "organization__name", "user__last_name", "user__first_name", "user__username")
+    )
+
+
+def officer_for_dispatch(task, organization, user_id):
+    """The officer ``user_id`` if they serve as officer or squad leader in ``organization``; otherwise ``None``
+    (an officer elsewhere answers like one that does not exist)."""
+    return next((m.user for m in dispatch_officers(task).filter(organization=organization, user_id=user_id)[:1]), None)
 
 
 def whistle_departments(task):

@@ -153,7 +153,8 @@ def _set_category(request, task, data):
 
 
 def _dispatch(request, task, data):
-    services.task_dispatch(user=request.user, task=task, organization=data.get("organization"), note=data.get("note", ""))
+    services.task_dispatch(user=request.user, task=task, organization=data.get("organization"), note=data.get("note", ""),
+                           officer_id=data.get("officer"))
     return _("Task dispatched.")
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.cases import selectors as case_selectors
 from apps.cases import services as case_services
-from apps.dispatch import events, routing
+from apps.dispatch import events, routing, selectors
 from apps.dispatch.flows import TaskFlow
 from apps.dispatch.models import OutboxMessage, Status, Task, TaskLog, TaskPhoto, TaskRating
 from apps.dispatch.policy import TASK_POLICY
@@ -45,8 +45,9 @@ def task_set_category(*, user, task: Task, category: Category) -> Task:
 
 
 @transaction.atomic
-def task_dispatch(*, user, task: Task, organization: Organization | None = None, note="") -> Task:
-    """Dispatcher sends the task to the routed organisation, or overrides the route."""
+def task_dispatch(*, user, task: Task, organization: Organization | None = None, note="", officer_id: int | None = None) -> Task:
+    """Dispatcher sends the task to the routed organisation, or overrides the route, and may name the officer in
+    charge (an officer or squad leader of that organisation; anyone else answers like an unknown person)."""
     task = locked(task.pk)
     TASK_POLICY.require(user=user, step="dispatch", subject=task, check_state=False)
     if task.category_id is None:
@@ -59,10 +60,18 @@ def task_dispatch(*, user, task: Task, organization: Organization | None = None,
                 task.route_reason = _("Route overridden by %(user)s: %(note)s") % {"user": user, "note": note}
             if task.organization_id is None:
                 raise ApplicationError(_("No organisation to dispatch to."), code="no_route")
+            officer = None
+            if officer_id is not None:
+                officer = selectors.officer_for_dispatch(task, task.organization, officer_id)
+                if officer is None:
+                    message = _("This officer does not serve in the organisation the task goes to.")
+                    raise ApplicationError(message, code="invalid", details={"officer": [message]})
+                task.owner = officer
             task.status = Status.DISPATCHED
             task.dispatched_at = timezone.now()
             task.save()
-            TaskLog.record(task, "dispatch", user, reason=note, organization=task.organization.name)
+            TaskLog.record(task, "dispatch", user, reason=note, organization=task.organization.name,
+                           officer=(officer.get_full_name() or officer.username) if officer else None)
 
         complete_step(task, TaskFlow.dispatch, user, mutate)
     events.task_dispatched(task)
@@ -138,6 +147,7 @@ def task_feedback(*, user, task: Task, result: str, solved: bool = True, photos=
 
             complete_step(task, TaskFlow.handle, user, mutate)
             store_photos(user=user, task=task, photos=photos, stage=TaskPhoto.Stage.FEEDBACK)
+            events.task_feedback(task)
         if from_hotline_partner(task):
             outbox_enqueue(task=task, kind=OutboxMessage.Kind.RESULT)
     return task
