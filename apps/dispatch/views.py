@@ -2,7 +2,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from apps.dispatch.policy import WHISTLE_POLICY, task_actions
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.files import send_image
 from apps.gbcp.masking import clearance_for
+from apps.gbcp.paging import EstimatingPaginator
 
 PAGE_SIZE = 25
 
@@ -58,7 +58,7 @@ def queue(request):
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="tasks-{timezone.localdate().isoformat()}.xlsx"'
         return response
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EstimatingPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     tasks = list(page.object_list)
     return render(request, "dispatch/queue.html", {
         "form": form, "page": page, "tasks": tasks,

@@ -6,6 +6,11 @@ from pathlib import Path
 
 from cityenforce.settings.base import DEMO_MODE, TIME_ZONE, VAR_DIR
 
+# --- lists ---------------------------------------------------------------------
+# Above this many rows (as PostgreSQL's planner estimates them) a list shows the estimate instead of an exact count
+# (apps/gbcp/paging.py): an exact COUNT(*) over a million tasks reads them all.
+PAGING_EXACT_COUNT_LIMIT = int(os.environ.get("PAGING_EXACT_COUNT_LIMIT", "50000"))
+
 # --- dispatch task centre ----------------------------------------------------
 DISPATCH_DEDUP_DEFAULTS = {"radius_m": 150, "window_hours": 72, "merge_threshold": 0.72, "suggest_threshold": 0.45}
 DISPATCH_WHISTLE_MINUTES = 30  # 吹哨报到: departments report in within half an hour by default
