@@ -76,6 +76,13 @@ class VerifyForm(EmptyForm):
     )
     rating_comment = forms.CharField(label=_("Reporter's comment"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(label=_("Reason (needed to send back)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    complaint_upheld = forms.BooleanField(label=_("The complaint against the business is substantiated (recorded in its credit)"), required=False)
+
+    def __init__(self, *args, task=None, **kwargs):
+        super().__init__(*args, task=task, **kwargs)
+        # Only where a business is known to operate the task's place.
+        if task is None or task.place_id is None or task.place.operator_id is None:
+            del self.fields["complaint_upheld"]
 
     def clean(self):
         data = super().clean()

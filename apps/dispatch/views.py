@@ -123,7 +123,7 @@ def task_detail(request, pk):
         "dispatch": forms.DispatchForm(task=task) if can["dispatch"] else None,
         "return": forms.ReasonForm() if can["return"] else None,
         "feedback": forms.FeedbackForm() if can["feedback"] else None,
-        "verify": forms.VerifyForm(initial={"decision": "approve"}) if can["verify"] else None,
+        "verify": forms.VerifyForm(initial={"decision": "approve"}, task=task) if can["verify"] else None,
         "defer": forms.DeferForm() if can["defer"] else None,
         "whistle": forms.WhistleForm(task=task) if can["blow"] else None,
     }
@@ -181,7 +181,8 @@ def _feedback(request, task, data):
 def _verify(request, task, data):
     approved = data["decision"] == "approve"
     services.task_verify(user=request.user, task=task, approved=approved, reason=data.get("reason", ""),
-                         rating=(data.get("rating") or None) if approved else None, rating_comment=data.get("rating_comment", ""))
+                         rating=(data.get("rating") or None) if approved else None, rating_comment=data.get("rating_comment", ""),
+                         complaint_upheld=bool(data.get("complaint_upheld")) and approved)
     return _("Task closed.") if approved else _("Task sent back for handling.")
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.cases import selectors as case_selectors
 from apps.cases import services as case_services
+from apps.credit import services as credit
 from apps.dispatch import events, routing, selectors
 from apps.dispatch.flows import TaskFlow
 from apps.dispatch.models import OutboxMessage, Status, Task, TaskLog, TaskPhoto, TaskRating
@@ -153,9 +154,22 @@ def task_feedback(*, user, task: Task, result: str, solved: bool = True, photos=
     return task
 
 
+def _complaint_operator(task):
+    """The business a substantiated complaint counts against: the operator of the task's place."""
+    place = task.place
+    if place is None or place.operator_id is None:
+        message = _("No business is known to operate this task's place; the complaint cannot be recorded against one.")
+        raise ApplicationError(message, code="no_operator", details={"complaint_upheld": [message]})
+    return place.operator
+
+
 @transaction.atomic
-def task_verify(*, user, task: Task, approved: bool, reason: str = "", rating: str | None = None, rating_comment: str = "") -> Task:
+def task_verify(*, user, task: Task, approved: bool, reason: str = "", rating: str | None = None, rating_comment: str = "",
+                complaint_upheld: bool = False) -> Task:
     """Dispatcher checks the result: close, or send back with a reason.
+
+    ``complaint_upheld``: on close, the dispatcher confirms that the complaint against the business operating the
+    task's place was substantiated (投诉属实); credit records it against that business, once per task.
 
     ``rating`` (a ``TaskRating.Level``) is the reporter's answer on the dispatcher's call-back, recorded on
     close as a STAFF-channel rating (``services.ratings.rate_task``); without it the task closes unrated and the
@@ -168,6 +182,7 @@ def task_verify(*, user, task: Task, approved: bool, reason: str = "", rating: s
     if not approved and not (reason or "").strip():
         raise _reason_required(_("Sending a task back needs a reason."))
     TASK_POLICY.require(user=user, step="verify", subject=task)
+    operator = _complaint_operator(task) if approved and complaint_upheld else None
     with acting_as(user):
         def mutate():
             if approved:
@@ -177,12 +192,16 @@ def task_verify(*, user, task: Task, approved: bool, reason: str = "", rating: s
             else:
                 task.status = Status.IN_PROGRESS
             task.save()
-            TaskLog.record(task, "close" if approved else "reject", user, reason=(reason or "").strip())
+            extra = {"complaint_upheld": operator.name} if operator is not None else {}
+            TaskLog.record(task, "close" if approved else "reject", user, reason=(reason or "").strip(), **extra)
 
         complete_step(task, TaskFlow.verify, user, mutate)
         if approved:
             # Reports merged into this task are closed with it.
             Task.objects.filter(master=task, status=Status.MERGED).update(closed_at=task.closed_at, result=task.result, solved=task.solved)
+        if operator is not None:
+            credit.record_complaint_upheld(user=user, entity=operator, source_ref=f"dispatch.Task:{task.pk}", upheld_on=task.closed_at,
+                                           reason=f"{task.number} {task.description[:200]}", place=task.place)
     if approved and rating:
         rate_task(task=task, level=rating, comment=rating_comment, channel=TaskRating.Channel.STAFF, user=user)
         task.refresh_from_db(fields=["satisfied"])
