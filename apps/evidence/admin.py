@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.evidence.models import Evidence, LogEntry, LogState, TreeHead
+from apps.evidence.models import Evidence, LogEntry, LogState, SigningKey, TreeHead
 
 
 class ReadOnlyAdmin:
@@ -52,3 +52,11 @@ class TreeHeadAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 @admin.register(LogState)
 class LogStateAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["id", "size"]
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Keys change only through `manage.py evidence_rotate_key` (a retired key stays published)."""
+
+    list_display = ["key_id", "status", "valid_from", "valid_until", "note"]
+    list_filter = ["status"]

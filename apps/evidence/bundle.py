@@ -3,7 +3,7 @@ import json
 import tempfile
 import zipfile
 
-from apps.evidence import log, signing
+from apps.evidence import keys, log
 
 README = """CityEnforce evidence bundle / 城市管理综合执法 存证核验包
 =========================================================
@@ -53,7 +53,7 @@ def build_bundle(evidence):
             "audit_path": proof["audit_path"], "tree_size": head["tree_size"], "hashing": "RFC 9162 (SHA-256)",
         }, indent=2))
         zf.writestr("tree_head.json", json.dumps({**head, "signed_message": "CityEnforce-STH-v1\\n<tree_size>\\n<root_hash>\\n<timestamp>\\n"}, indent=2))
-        zf.writestr("public_key.pem", signing.public_key_pem())
+        zf.writestr("public_key.pem", keys.public_key_pem_for(head["key_id"]))  # the key that signed this head
         zf.writestr("README.txt", README.format(file_name=file_name.ljust(18), evidence_id=evidence.pk, tree_size=head["tree_size"], key_id=head["key_id"]))
     out.seek(0)
     return out

@@ -5,8 +5,8 @@ import json
 
 from django.contrib.contenttypes.models import ContentType
 
-from apps.evidence import merkle, signing
-from apps.evidence.models import Evidence, LogEntry, TreeHead
+from apps.evidence import keys, subtrees
+from apps.evidence.models import Evidence, LogEntry, LogState, TreeHead
 
 ENTRY_VERSION = 1
 
@@ -62,15 +62,15 @@ def tree_head_data(head: TreeHead) -> dict:
 
 
 def tree_head_valid(head: TreeHead) -> bool:
-    return head.key_id == signing.key_id() and signing.verify(signing.sth_message(head.tree_size, head.root_hash, head.timestamp), head.signature)
+    """The head's signature holds under the published key it names (heads naming no key: the first key)."""
+    return keys.head_valid(head)
 
 
 def proof_for(evidence: Evidence, head: TreeHead | None = None) -> dict:
-    """Inclusion proof of the evidence's leaf in the latest signed tree head (or ``head``)."""
+    """Inclusion proof of the evidence's leaf in the latest signed tree head (or ``head``), from stored subtrees."""
     entry = evidence.log_entry
     head = head or latest_tree_head()
-    leaves = leaf_hashes(head.tree_size)
-    path = merkle.inclusion_proof(entry.index, leaves)
+    path = subtrees.inclusion_proof(entry.index, head.tree_size)
     return {
         "entry": base64.b64encode(entry.entry.encode("ascii")).decode("ascii"),
         "leaf_index": entry.index,
@@ -84,15 +84,20 @@ def tree_head_at(size: int) -> TreeHead | None:
     return TreeHead.objects.filter(tree_size=size).order_by("-id").first()
 
 
+def log_size() -> int:
+    state = LogState.objects.filter(pk=1).values_list("size", flat=True).first()
+    return state or 0
+
+
 def consistency(first: int, second: int) -> dict:
-    """Consistency proof between two tree sizes, with the roots the proof links."""
-    leaves = leaf_hashes(second)
-    if not 0 <= first <= second <= len(leaves):
+    """Consistency proof between two tree sizes, with the roots the proof links (O(log n) stored subtrees)."""
+    if not 0 <= first <= second <= log_size():
         raise ValueError("sizes outside the log")
+    first_root, second_root, proof = subtrees.consistency(first, second)
     return {
         "first": first,
         "second": second,
-        "first_root": merkle.root(leaves[:first]).hex(),
-        "second_root": merkle.root(leaves).hex(),
-        "proof": [h.hex() for h in merkle.consistency_proof(first, leaves)],
+        "first_root": first_root.hex(),
+        "second_root": second_root.hex(),
+        "proof": [h.hex() for h in proof],
     }

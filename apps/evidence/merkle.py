@@ -176,3 +176,84 @@ def frontier_root(frontier: list[bytes]) -> bytes:
     for node in reversed(frontier[:-1]):
         r = node_hash(node, r)
     return r
+
+
+# --- stored subtrees ----------------------------------------------------------------------
+# A node (level, index) is the root of the complete, aligned block of 2**level leaves that starts at
+# leaf index * 2**level. Every hash a proof needs is the MTH of a range [lo, hi) whose lo is aligned,
+# and that MTH folds, from the right, the complete blocks the range decomposes into (largest first):
+# so a proof needs O(log n) stored nodes, never the leaves (apps.evidence.subtrees reads them).
+
+
+def frontier_append_nodes(frontier: list[bytes], size: int, leaf: bytes) -> tuple[list[bytes], list[tuple[int, int, bytes]]]:
+    """``frontier_append`` that also returns the complete subtrees the new leaf completes: (level, index, hash)."""
+    frontier = list(frontier)
+    node, n, level = leaf, size, 0
+    made = [(0, size, leaf)]
+    while n & 1:
+        node = node_hash(frontier.pop(), node)
+        n >>= 1
+        level += 1
+        made.append((level, n, node))
+    frontier.append(node)
+    return frontier, made
+
+
+def range_blocks(lo: int, hi: int) -> list[tuple[int, int]]:
+    """The complete aligned blocks, largest first, that make up leaves [lo, hi), as (level, index)."""
+    blocks = []
+    while lo < hi:
+        size = 1 << ((hi - lo).bit_length() - 1)
+        while lo % size:
+            size >>= 1
+        level = size.bit_length() - 1
+        blocks.append((level, lo >> level))
+        lo += size
+    return blocks
+
+
+def fold_blocks(hashes: list[bytes]) -> bytes:
+    """MTH of a range from the hashes of its blocks (largest first), as RFC 9162 splits it."""
+    r = hashes[-1]
+    for h in reversed(hashes[:-1]):
+        r = node_hash(h, r)
+    return r
+
+
+def inclusion_ranges(index: int, size: int) -> list[tuple[int, int]]:
+    """The leaf ranges whose MTHs make PATH(index, D[size]), in proof order (as ``inclusion_proof``)."""
+    if not 0 <= index < size:
+        raise ValueError("leaf index outside the tree")
+    lo, hi, out = 0, size, []
+    while hi - lo > 1:
+        k = _split(hi - lo)
+        if index < lo + k:
+            out.append((lo + k, hi))
+            hi = lo + k
+        else:
+            out.append((lo, lo + k))
+            lo += k
+    return out[::-1]
+
+
+def consistency_ranges(first: int, second: int) -> list[tuple[int, int]]:
+    """The leaf ranges whose MTHs make PROOF(first, D[second]), in proof order (as ``consistency_proof``)."""
+    if not 0 <= first <= second:
+        raise ValueError("first size must be between 0 and the tree size")
+    if first == 0 or first == second:
+        return []
+    lo, hi, complete, out = 0, second, True, []
+    while True:
+        if first - lo == hi - lo:
+            if not complete:
+                out.append((lo, hi))
+            break
+        k = _split(hi - lo)
+        if first - lo <= k:
+            out.append((lo + k, hi))
+            hi = lo + k
+        else:
+            out.append((lo, lo + k))
+            lo += k
+            complete = False
+    return out[::-1]

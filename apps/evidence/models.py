@@ -120,3 +120,63 @@ class LogState(models.Model):
 
     def __str__(self):
         return f"log of {self.size}"
+
+
+NODE_LEVEL_SHIFT = 48  # key = level << 48 | index: one integer primary key, one index lookup per node
+
+
+class LogNode(AppendOnly):
+    """A stored subtree hash (子树哈希): root of the complete aligned block of 2^level leaves starting at index × 2^level.
+
+    Written as leaves are appended (level 0 is the leaf hash itself), so a proof reads O(log n) rows.
+    """
+
+    key = models.BigIntegerField(_("level and index"), primary_key=True)
+    hash = models.BinaryField(_("hash"), max_length=32)
+
+    class Meta:
+        verbose_name = _("log subtree hash")
+        verbose_name_plural = _("log subtree hashes")
+
+    @staticmethod
+    def key_for(level: int, index: int) -> int:
+        return (level << NODE_LEVEL_SHIFT) | index
+
+    @property
+    def level(self) -> int:
+        return self.key >> NODE_LEVEL_SHIFT
+
+    @property
+    def index(self) -> int:
+        return self.key & ((1 << NODE_LEVEL_SHIFT) - 1)
+
+    def __str__(self):
+        return f"level {self.level} #{self.index}"
+
+
+class SigningKey(models.Model):
+    """A published public key of the log (日志签名公钥): kept published after it is retired, so old heads stay verifiable."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active (signs new tree heads)")
+        RETIRED = "retired", _("retired (verifies old tree heads only)")
+
+    key_id = models.CharField(_("key id"), max_length=64, unique=True)
+    algorithm = models.CharField(_("algorithm"), max_length=16, default="Ed25519")
+    public_key_pem = models.TextField(_("public key (PEM)"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    valid_from = models.DateTimeField(_("signs from"))
+    valid_until = models.DateTimeField(_("signs until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("published signing key")
+        verbose_name_plural = _("published signing keys")
+        ordering = ["valid_from", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["status"], condition=models.Q(status="active"), name="evidence_one_active_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.key_id[:16]} ({self.status})"

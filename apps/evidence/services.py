@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.evidence import filecheck, merkle, signing
 from apps.evidence.log import canonical_entry
-from apps.evidence.models import Evidence, LogEntry, LogState, TreeHead
+from apps.evidence.models import Evidence, LogEntry, LogNode, LogState, SigningKey, TreeHead
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 from apps.gbcp.files import save_file_atomic
@@ -115,19 +115,79 @@ def _append(state: LogState, evidence: Evidence) -> LogEntry:
     log_entry = LogEntry(index=state.size, evidence=evidence, entry=entry.decode("ascii"), leaf_hash=leaf.hex())
     log_entry.save()
     frontier = [bytes.fromhex(h) for h in state.frontier]
-    state.frontier = [h.hex() for h in merkle.frontier_append(frontier, state.size, leaf)]
+    frontier, made = merkle.frontier_append_nodes(frontier, state.size, leaf)
+    # The subtrees this leaf completes: proofs read these instead of rebuilding the tree.
+    LogNode.objects.bulk_create([LogNode(key=LogNode.key_for(level, index), hash=h) for level, index, h in made])
+    state.frontier = [h.hex() for h in frontier]
     state.size += 1
     return log_entry
 
 
-def _sign_head(state: LogState) -> TreeHead:
+def _publish_first_key(key_id: str, public_pem: str) -> None:
+    """The first signature of a log records its key; from then on only the published active key signs."""
+    first_head = TreeHead.objects.order_by("timestamp").values_list("timestamp", flat=True).first()
+    since = dt.datetime.fromtimestamp(first_head / 1000, tz=dt.timezone.utc) if first_head else timezone.now()
+    SigningKey(key_id=key_id, public_key_pem=public_pem, status=SigningKey.Status.ACTIVE, valid_from=since,
+               note="first key of the log").save()
+
+
+def _signed_so_far_by(key_id: str) -> bool:
+    """No head yet, or the newest head names this key (heads from before heads named keys count as this key)."""
+    latest = TreeHead.objects.order_by("-tree_size", "-id").values_list("key_id", flat=True).first()
+    return latest is None or latest in ("", key_id)
+
+
+def _check_signing_key(key_id: str, public_pem: str) -> None:
+    active = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).first()
+    if active is None and not SigningKey.objects.exists() and _signed_so_far_by(key_id):
+        _publish_first_key(key_id, public_pem)
+    elif active is None or active.key_id != key_id:
+        # A retired (perhaps leaked) key must not sign, nor a key nobody published (a lost key replaced by accident).
+        raise ApplicationError(
+            _("This server's evidence signing key is not the published active key; install the active key or rotate (manage.py evidence_rotate_key)."),
+            code="evidence_key_not_active",
+        )
+
+
+def _sign_head(state: LogState, key=None) -> TreeHead:
+    """Sign the state's tree with ``key`` (default: the configured key, which must be the published active one)."""
+    key = key or signing.private_key()
+    key_id = signing.key_id_of(key.public_key())
+    _check_signing_key(key_id, signing.public_key_pem_of(key.public_key()))
     root_hex = merkle.frontier_root([bytes.fromhex(h) for h in state.frontier]).hex()
     timestamp = int(time.time() * 1000)
     head = TreeHead(
         tree_size=state.size, root_hash=root_hex, timestamp=timestamp,
-        signature=signing.sign(signing.sth_message(state.size, root_hex, timestamp)), key_id=signing.key_id(),
+        signature=signing.sign(signing.sth_message(state.size, root_hex, timestamp), key), key_id=key_id,
     )
     head.save()
+    return head
+
+
+def signing_key_rotate(*, user, new_key, note: str = "", install=None) -> TreeHead:
+    """Retire the active key (it stays published for old heads), publish ``new_key`` and sign the current tree with it.
+
+    ``install()`` puts the new private key where the signers load it; it runs while the log is locked, last,
+    so no append signs in between; if it fails nothing is changed.
+    """
+    new_id = signing.key_id_of(new_key.public_key())
+    with transaction.atomic(), acting_as(user):
+        state = _lock_state()
+        if SigningKey.objects.filter(key_id=new_id).exists():
+            raise ApplicationError(_("This key has been published already; a rotation needs a new key."), code="evidence_key_reused")
+        current = signing.public_key()
+        if not SigningKey.objects.exists() and _signed_so_far_by(signing.key_id_of(current)):
+            # Nothing recorded yet: publish the key that signed so far (when it is still at hand; a lost one cannot be).
+            _publish_first_key(signing.key_id_of(current), signing.public_key_pem_of(current))
+        now = timezone.now()
+        for old in SigningKey.objects.select_for_update().filter(status=SigningKey.Status.ACTIVE):
+            old.status, old.valid_until = SigningKey.Status.RETIRED, now
+            old.save()
+        SigningKey(key_id=new_id, public_key_pem=signing.public_key_pem_of(new_key.public_key()), status=SigningKey.Status.ACTIVE,
+                   valid_from=now, note=note[:200]).save()
+        head = _sign_head(state, key=new_key)
+        if install is not None:
+            install()
     return head
 
 

@@ -58,13 +58,57 @@ def _load_or_create_file(path: Path) -> Ed25519PrivateKey:
 
 
 @lru_cache(maxsize=4)
-def _private_key(configured, path) -> Ed25519PrivateKey:
+def _private_key(configured, path, stamp) -> Ed25519PrivateKey:
     return _load_configured(configured) if configured else _load_or_create_file(Path(path))
+
+
+def _file_stamp(path: Path):
+    # A rotation replaces the key file: every process sees the new key at its next signature, without a restart.
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def private_key() -> Ed25519PrivateKey:
     """From settings.EVIDENCE_SIGNING_KEY (PEM, base64 raw 32 bytes or base64 DER), else a key file under VAR_DIR."""
-    return _private_key(getattr(settings, "EVIDENCE_SIGNING_KEY", "") or "", str(_key_path()))
+    configured = getattr(settings, "EVIDENCE_SIGNING_KEY", "") or ""
+    path = _key_path()
+    return _private_key(configured, str(path), None if configured else _file_stamp(path))
+
+
+def key_configured() -> bool:
+    """True when the key comes from settings (a rotation then cannot replace it: the operator must)."""
+    return bool(getattr(settings, "EVIDENCE_SIGNING_KEY", ""))
+
+
+def key_file_path() -> Path:
+    return _key_path()
+
+
+def new_private_key_pem() -> bytes:
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def private_key_from_pem(pem: bytes) -> Ed25519PrivateKey:
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError("not an Ed25519 key")
+    return key
+
+
+def public_key_pem_of(key: Ed25519PublicKey) -> str:
+    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+
+
+def public_key_from_pem(pem: str) -> Ed25519PublicKey:
+    key = serialization.load_pem_public_key(pem.encode("ascii"))
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError("not an Ed25519 public key")
+    return key
 
 
 def public_key() -> Ed25519PublicKey:
@@ -72,7 +116,7 @@ def public_key() -> Ed25519PublicKey:
 
 
 def public_key_pem() -> str:
-    return public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+    return public_key_pem_of(public_key())
 
 
 def key_id_of(key: Ed25519PublicKey) -> str:
@@ -85,8 +129,8 @@ def key_id() -> str:
     return key_id_of(public_key())
 
 
-def sign(message: bytes) -> str:
-    return base64.b64encode(private_key().sign(message)).decode("ascii")
+def sign(message: bytes, key: Ed25519PrivateKey | None = None) -> str:
+    return base64.b64encode((key or private_key()).sign(message)).decode("ascii")
 
 
 def verify(message: bytes, signature_b64: str, key: Ed25519PublicKey | None = None) -> bool:

@@ -4,11 +4,12 @@ from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
 
-from apps.evidence import merkle, signing
+from apps.evidence import keys, merkle
 from apps.evidence.log import canonical_entry
-from apps.evidence.models import Evidence, LogEntry, LogState, TreeHead
+from apps.evidence.models import NODE_LEVEL_SHIFT, Evidence, LogEntry, LogNode, LogState, TreeHead
 
 CHUNK = 2000
+NODE_BATCH = 900  # keys per IN (...) query, under SQLite's parameter limit
 
 
 @dataclass
@@ -38,8 +39,7 @@ def verify_all(*, progress=None, check_files: bool = True) -> Report:
     """``progress(stage, done, total)`` is called now and then; every problem is a line naming the record."""
     report = Report()
     say = progress or (lambda *a: None)
-    key = signing.public_key()
-    current_key_id = signing.key_id_of(key)
+    published = keys.published_keys()
 
     # 1. Evidence rows: file bytes and the entry the row would give today (one pass, joined to its log entry).
     total = Evidence.objects.count()
@@ -73,14 +73,24 @@ def verify_all(*, progress=None, check_files: bool = True) -> Report:
     def check_heads_at(n, root):
         for pk, tree_size, root_hash, timestamp, signature, key_id in heads_by_size.pop(n, ()):
             report.heads_checked += 1
-            if key_id != current_key_id:
-                report.problems.append(f"tree head {pk}: signed by an unknown key {key_id[:16]}")
-            elif not signing.verify(signing.sth_message(tree_size, root_hash, timestamp), signature, key):
-                report.problems.append(f"tree head {pk}: signature invalid")
+            problem = keys.head_problem(key_id=key_id, tree_size=tree_size, root_hash=root_hash, timestamp=timestamp,
+                                        signature=signature, keys=published)
+            if problem:
+                report.problems.append(f"tree head {pk}: {problem}")
             if root_hash != root.hex():
                 report.problems.append(f"tree head {pk}: root mismatch at size {n}")
 
     check_heads_at(0, merkle.EMPTY_ROOT)
+    expected_nodes: dict[int, bytes] = {}
+    nodes_seen = 0
+
+    def check_nodes():
+        stored = {key: bytes(h) for key, h in LogNode.objects.filter(key__in=list(expected_nodes)).values_list("key", "hash")}
+        for key, h in expected_nodes.items():
+            if stored.get(key) != h:
+                what = "missing" if key not in stored else "altered"
+                report.problems.append(f"subtree hash level {key >> NODE_LEVEL_SHIFT} #{key & ((1 << NODE_LEVEL_SHIFT) - 1)}: {what}")
+        expected_nodes.clear()
     for index, entry, stored_leaf in LogEntry.objects.order_by("index").values_list("index", "entry", "leaf_hash").iterator(chunk_size=CHUNK):
         if index != size:
             report.problems.append(f"log entry {size}: missing (next index is {index})")
@@ -88,13 +98,21 @@ def verify_all(*, progress=None, check_files: bool = True) -> Report:
         leaf = merkle.leaf_hash(entry.encode("ascii", errors="replace"))
         if leaf.hex() != stored_leaf:
             report.problems.append(f"log entry {index}: leaf hash altered")
-        frontier = merkle.frontier_append(frontier, size, leaf)
+        frontier, made = merkle.frontier_append_nodes(frontier, size, leaf)
+        for level, node_index, h in made:
+            expected_nodes[LogNode.key_for(level, node_index)] = h
+        nodes_seen += len(made)
+        if len(expected_nodes) >= NODE_BATCH:
+            check_nodes()
         size += 1
         report.entries_checked += 1
         if size in heads_by_size:
             check_heads_at(size, merkle.frontier_root(frontier))
         if size % CHUNK == 0:
             say("log", size, total)
+    check_nodes()
+    if LogNode.objects.count() != nodes_seen:
+        report.problems.append(f"subtree hashes: {LogNode.objects.count()} stored, {nodes_seen} expected for {size} entries")
     say("log", size, total)
     for n, heads in sorted(heads_by_size.items()):
         for row in heads:

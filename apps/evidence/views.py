@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from apps.accounts.decorators import staff_required
-from apps.evidence import log, selectors
+from apps.evidence import keys, log, selectors
 from apps.evidence.api.views import bundle_response, file_response
 from apps.gbcp.errors import NotFound
 
@@ -40,6 +40,11 @@ def evidence_detail(request, pk):
         "evidence": evidence, "proof": proof, "entry_text": evidence.log_entry.entry, "subject_url": subject_url,
         "tiles_url": settings.MAP_TILES_URL, "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
     })
+
+
+def public_keys(request):
+    """The log's published keys, for anyone who verifies a bundle (public: keys are meant to be known)."""
+    return render(request, "evidence/public_keys.html", {"keys": keys.published_keys(), "latest": log.latest_tree_head()})
 
 
 @staff_required

@@ -74,6 +74,12 @@ class PublicKeySerializer(serializers.Serializer):
     public_key_pem = serializers.CharField()
 
 
+class PublishedKeySerializer(PublicKeySerializer):
+    status = serializers.ChoiceField(choices=["active", "retired"])
+    valid_from = serializers.DateTimeField(allow_null=True)
+    valid_until = serializers.DateTimeField(allow_null=True)
+
+
 class ConsistencySerializer(serializers.Serializer):
     first = serializers.IntegerField()
     second = serializers.IntegerField()

@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.evidence import log, selectors, services, signing
+from apps.evidence import keys, log, selectors, services
 from apps.evidence.api import serializers as s
 from apps.evidence.bundle import build_bundle, bundle_file_name
 from apps.gbcp.api.parsers import BoundedFormParser
@@ -92,7 +92,21 @@ class PublicKeyView(APIView):
 
     @extend_schema(responses=s.PublicKeySerializer)
     def get(self, request):
-        return Response({"key_id": signing.key_id(), "algorithm": "Ed25519", "public_key_pem": signing.public_key_pem()})
+        active = keys.active_key(keys.published_keys())
+        if active is None:
+            raise NotFound(_("No key is active."))
+        return Response({"key_id": active.key_id, "algorithm": active.algorithm, "public_key_pem": active.public_key_pem})
+
+
+class PublicKeyListView(APIView):
+    """Every key that ever signed the log, the active one and the retired ones (each head names its key by key_id)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=s.PublishedKeySerializer(many=True))
+    def get(self, request):
+        return Response(s.PublishedKeySerializer([k.as_dict() for k in keys.published_keys()], many=True).data)
 
 
 class LatestTreeHeadView(APIView):
