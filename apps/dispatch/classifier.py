@@ -17,6 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from apps.dispatch import classifier_search
+from apps.dispatch.classifier_keywords import SYNONYMS
 from apps.gbcp.errors import ApplicationError
 from apps.gbcp.models import Category
 
@@ -24,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 # Written into every saved model so that load() can tell our files from anything else.
 MODEL_FORMAT = "cityenforce.task_classifier"
-MODEL_FORMAT_VERSION = 1
+MODEL_FORMAT_VERSION = 2
 
 METHOD_KEYWORDS = "keywords"
 METHOD_MODEL = "model"
@@ -98,7 +100,8 @@ class KeywordClassifier:
         for category in categories:
             if not getattr(category, "is_active", True) or not getattr(category, "deadline_unit", "x"):
                 continue
-            terms_by_code[category.code] = [*name_terms(category.name), *(category.keywords or [])]
+            # The catalogue's words plus everyday synonyms (classifier_keywords) for a useful day one.
+            terms_by_code[category.code] = [*name_terms(category.name), *(category.keywords or []), *SYNONYMS.get(category.code, [])]
         return cls(terms_by_code)
 
     def scores(self, text: str) -> dict[str, float]:
@@ -161,31 +164,18 @@ def _matched_length(text: str, terms: list[str]) -> int:
 
 
 class TextClassifier:
-    """Character n-gram TF-IDF and a logistic model: robust to Chinese text without a word segmenter.
+    """TF-IDF features and a linear model, chosen by classifier_search and calibrated so confidence is a probability.
 
-    (1, 3)-grams and SGD with log loss were chosen on tests/dispatch/data/labelled_reports.csv with folds that
-    keep each phrasing out of its own training data: (1, 3) beat (2, 4) by about ten points, and SGD at
-    alpha=1e-5 gave the best accuracy and log loss, with confidences high enough for the threshold to mean
-    something, in a third of a second per fit (lbfgs logistic regression took six seconds).
+    ``config`` names the feature set and model (classifier_search.FEATURES / MODELS); the default is the plain
+    baseline, character 1–3-grams + LinearSVC. classifier_train chooses the configuration by grouped
+    cross-validation and stores it, with the cross-validated scores, in ``meta``.
     """
 
-    def __init__(self, *, ngram_range=(1, 3), alpha=1e-5, pipeline=None, meta=None):
-        self.ngram_range = tuple(ngram_range)
-        self.alpha = alpha
+    def __init__(self, *, config=None, pipeline=None, meta=None):
+
+        self.config = dict(config or classifier_search.BASELINE)
         self.pipeline = pipeline
         self.meta = dict(meta or {})
-
-    def _new_pipeline(self):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import SGDClassifier
-        from sklearn.pipeline import Pipeline
-
-        return Pipeline([
-            ("tfidf", TfidfVectorizer(analyzer="char_wb", ngram_range=self.ngram_range, sublinear_tf=True, preprocessor=normalize)),
-            # Balanced weights: real task history is dominated by a few categories (garbage, parking).
-            # A fixed number of epochs and seed make training repeatable.
-            ("model", SGDClassifier(loss="log_loss", alpha=self.alpha, class_weight="balanced", max_iter=50, tol=None, random_state=0)),
-        ])
 
     @property
     def labels(self) -> list[str]:
@@ -198,9 +188,10 @@ class TextClassifier:
             raise ClassifierError(_("There are %(texts)d texts but %(labels)d labels.") % {"texts": len(texts), "labels": len(labels)})
         if len(set(labels)) < 2:
             raise ClassifierError(_("Training needs at least two different labels."), code="too_few_labels")
-        self.pipeline = self._new_pipeline().fit(texts, labels)
+
+        self.pipeline, is_calibrated = classifier_search.calibrated(self.config, texts, labels)
         trained_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-        self.meta.update(n_train=len(texts), labels=sorted(set(labels)), trained_at=trained_at)
+        self.meta.update(n_train=len(texts), labels=sorted(set(labels)), trained_at=trained_at, config=self.config, calibrated=is_calibrated)
         return self
 
     def _require_fitted(self):
@@ -215,7 +206,7 @@ class TextClassifier:
         texts = list(texts)
         if not texts:
             return []
-        probabilities = self.pipeline.predict_proba(texts)
+        probabilities = _probabilities(self.pipeline, texts)
         classes = self.labels
         predictions = []
         for row in probabilities:
@@ -242,8 +233,7 @@ class TextClassifier:
             "format_version": MODEL_FORMAT_VERSION,
             "sklearn_version": sklearn.__version__,
             "labels": self.labels,
-            "ngram_range": list(self.ngram_range),
-            "alpha": self.alpha,
+            "config": self.config,
             "meta": self.meta,
             "pipeline": self.pipeline,
         }
@@ -289,7 +279,7 @@ class TextClassifier:
                 % {"path": path, "found": payload.get("sklearn_version"), "running": sklearn.__version__},
                 code="model_outdated",
             )
-        return cls(ngram_range=payload["ngram_range"], alpha=payload["alpha"], pipeline=payload["pipeline"], meta=payload.get("meta"))
+        return cls(config=payload["config"], pipeline=payload["pipeline"], meta=payload.get("meta"))
 
 
 def classification_metrics(y_true, y_pred) -> dict:
@@ -308,22 +298,40 @@ def classification_metrics(y_true, y_pred) -> dict:
     }
 
 
-def train_and_measure(texts, labels, *, test_size=0.2, seed=42, **model_options) -> tuple[TextClassifier, dict]:
-    """Measure on a stratified held-out split when every class has two rows, then train on everything."""
-    from sklearn.model_selection import train_test_split
+def _probabilities(estimator, texts):
+    """Calibrated probabilities; an uncalibrated margin model (too few rows to calibrate) gets a softmax."""
+    import numpy as np
+
+    if hasattr(estimator, "predict_proba"):
+        return estimator.predict_proba(texts)
+    margins = np.atleast_2d(estimator.decision_function(texts))
+    if margins.shape[0] != len(texts):  # binary: one margin per text
+        margins = margins.T
+    if margins.shape[1] == 1:
+        margins = np.hstack([-margins, margins])
+    margins = np.exp(margins - margins.max(axis=1, keepdims=True))
+    return margins / margins.sum(axis=1, keepdims=True)
+
+
+def train_and_measure(texts, labels, *, seed=0, configs=None) -> tuple[TextClassifier, dict | None]:
+    """Choose the configuration by grouped cross-validation, then train it on everything, calibrated.
+
+    The report is the cross-validated macro-F1 (mean and sd over folds) of the chosen configuration and of every
+    candidate; None when a class has fewer than two rows (no fold could hold it out): then the baseline is used.
+    """
 
     texts, labels = list(texts), [str(label) for label in labels]
     counts = Counter(labels)
     if len(counts) < 2:
         raise ClassifierError(_("Training needs at least two different labels."), code="too_few_labels")
-    n_test = max(math.ceil(len(texts) * test_size), len(counts))
-    held_out = None
-    if min(counts.values()) >= 2 and len(texts) - n_test >= len(counts):
-        train_x, test_x, train_y, test_y = train_test_split(texts, labels, test_size=n_test, stratify=labels, random_state=seed)
-        held_out = TextClassifier(**model_options).fit(train_x, train_y).evaluate(test_x, test_y)
-    model = TextClassifier(**model_options).fit(texts, labels)
-    model.meta["held_out"] = held_out
-    return model, held_out
+    report = None
+    config = classifier_search.BASELINE
+    if min(counts.values()) >= 2:
+        report = classifier_search.search(texts, labels, configs=configs, seed=seed)
+        config = report["chosen"]
+    model = TextClassifier(config=config).fit(texts, labels)
+    model.meta["search"] = report
+    return model, report
 
 
 # --- the live classifier ------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def test_a_near_identical_report_is_merged_into_the_master(insider, dhm_point, v
     candidate = DuplicateCandidate.objects.get(task=second.report)
     assert candidate.decision == "merged"
     assert set(candidate.parts) >= {"distance", "time", "text", "reporter", "distance_m"}
-    assert candidate.score == pytest.approx(candidate.parts["distance"] + candidate.parts["time"] + candidate.parts["text"] + candidate.parts["reporter"], abs=1e-3)
+    assert candidate.score == pytest.approx(candidate.parts["distance"] + candidate.parts["time"] + candidate.parts["text"] + candidate.parts["place"] + candidate.parts["reporter"], abs=1e-3)
     assert TaskLog.objects.filter(task=first, action="duplicate_added").exists()
 
 
