@@ -5,11 +5,14 @@ organisations inside their jurisdiction; a squad leader for the squad he leads; 
 unit answers "not found", exactly like one that does not exist.
 """
 from collections import defaultdict
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q, Sum
 
 from apps.accounts.jurisdiction import EVERYTHING, jurisdiction_prefixes, staff_memberships
 from apps.accounts.models import Membership, Role
+from apps.duty import selectors as duty_selectors
 from apps.evaluation.figures import TALLY_FIELDS, Tally
 from apps.evaluation.models import AssessmentScheme, DailyRollup, RollupRun
 from apps.gbcp.errors import NotFound
@@ -108,12 +111,46 @@ def units_of_kind(*, unit_kind: str, region):
 
 
 def officer_counts() -> dict[int, set]:
-    """organisation id → the ids of its active officers and squad leaders (匹配度's O, from memberships until rosters exist)."""
+    """organisation id → the ids of its active officers and squad leaders (the memberships as they are today)."""
     found = defaultdict(set)
     rows = Membership.objects.filter(is_active=True, user__is_active=True, role__in=list(OFFICER_ROLES)).values_list("organization_id", "user_id")
     for org, user in rows:
         found[org].add(user)
     return found
+
+
+@dataclass
+class OfficerBasis:
+    """匹配度's O over a period (docs/EVALUATION.md §2): headcounts from the memberships while no organisation of the
+    comparison has a duty roster in the period; else officer-hours: the rostered hours on duty (apps.duty), plus, for the
+    days without a roster, the members × the nominal hours of a day, so that squads with and without rosters compare."""
+
+    members: dict  # organisation id → set of user ids
+    hours: dict  # organisation id → officer-hours on duty from the rosters, inside the period
+    rostered: dict  # organisation id → days of the period lying in a rostered week
+    days: int
+    nominal_daily: float
+
+    def headcount(self, ids) -> int:
+        return len(set().union(*(self.members.get(i, set()) for i in ids)))
+
+    def officer_hours(self, ids) -> float:
+        return sum(self.hours.get(i, 0.0) + len(self.members.get(i, ())) * (self.days - self.rostered.get(i, 0)) * self.nominal_daily for i in ids)
+
+    def pair(self, ids, parent_ids) -> tuple[float, float]:
+        """(O_u, O_parent) in one unit: officer-hours when any organisation under the parent has a roster, else heads."""
+        if any(self.rostered.get(i) for i in parent_ids):
+            return self.officer_hours(ids), self.officer_hours(parent_ids)
+        return self.headcount(ids), self.headcount(parent_ids)
+
+
+def officer_basis(*, period) -> OfficerBasis:
+    """Three queries: the memberships, the rostered weeks and the officer-hours on duty in the period."""
+    return OfficerBasis(
+        members=officer_counts(), hours=duty_selectors.officer_hours(start=period.start, end=period.end),
+        rostered=duty_selectors.rostered_days(first=period.first, last=period.last), days=(period.last - period.first).days + 1,
+        nominal_daily=settings.DUTY_NOMINAL_WEEKLY_HOURS / 7,
+    )
 
 
 def rollup_sums(*, first, last) -> dict[int, Tally]:

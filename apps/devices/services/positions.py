@@ -11,6 +11,7 @@ from apps.devices import events, storage
 from apps.devices.models import Alarm, Device, DeviceStatus, Shift
 from apps.devices.services._common import IngestResult, active_alarms, alarm_close, alarm_raise, alarm_touch, lock_status
 from apps.devices.services.registry import DeviceAuthError, device_authenticate, token_hash
+from apps.duty import selectors as duty_selectors
 
 
 def _shift_at(device, when):
@@ -93,7 +94,8 @@ def positions_ingest(*, device: Device, points, now=None) -> IngestResult:
 
 
 def _geofence(device, status, newer, active) -> list[str]:
-    """Outside the shift's grid for longer than the grace time raises; back inside (or shift over) clears."""
+    """Outside the shift's grid (or the duty post the officer holds then) for longer than the grace time raises; back
+    inside (or shift over) clears."""
     grace = dt.timedelta(seconds=settings.DEVICE_GEOFENCE_GRACE_S)
     tolerance = settings.DEVICE_GEOFENCE_TOLERANCE_M / 111_000  # metres to degrees, near enough for a margin
     shift = _shift_at(device, newer[-1][0]) or _shift_at(device, newer[0][0])
@@ -103,11 +105,28 @@ def _geofence(device, status, newer, active) -> list[str]:
             alarm_close(alarm, at=newer[-1][0], reason=_("the shift is over"))
         status.outside_grid_since = None
         return ["outside_grid_since"]
-    area = shift.grid.boundary.buffer(tolerance).prepared if tolerance else shift.grid.boundary.prepared
+    # While the officer holds a duty post (apps.duty roster) the geofence is the post's area, else the shift's grid.
+    duties = duty_selectors.posts_between(officer_id=device.officer_id, start=newer[0][0], end=newer[-1][0]) if device.officer_id else []
+    grid_area = shift.grid.boundary.buffer(tolerance).prepared if tolerance else shift.grid.boundary.prepared
+    post_areas = {}
+
+    def fence(when):
+        """(prepared area, message, details) at ``when``: the post held then, else the shift's grid."""
+        duty = next((a for a in duties if a.shift.starts_at <= when < a.shift.ends_at), None)
+        shape = duty.post.geometry() if duty is not None else None
+        if shape is None:
+            message = _("%(unit)s is outside grid %(grid)s during the shift") % {"unit": device.name, "grid": shift.grid.name}
+            return grid_area, message, {"grid": shift.grid.code, "shift": shift.pk}
+        if duty.post.pk not in post_areas:
+            post_areas[duty.post.pk] = shape.buffer(tolerance).prepared if tolerance else shape.prepared
+        message = _("%(unit)s is outside post %(post)s during the shift") % {"unit": device.name, "post": duty.post.name}
+        return post_areas[duty.post.pk], message, {"grid": shift.grid.code, "shift": shift.pk, "post": duty.post.pk, "duty_shift": duty.shift.pk}
+
     confirmed_at = None
     for p in newer:
         if not shift.starts_at <= p[0] < shift.ends_at:
             continue
+        area, message, details = fence(p[0])
         if area.contains(Point(p[2], p[1], srid=4326)):
             status.outside_grid_since = None
             if alarm is not None:
@@ -119,10 +138,8 @@ def _geofence(device, status, newer, active) -> list[str]:
             confirmed_at = p[0]
         elif p[0] - status.outside_grid_since >= grace:
             alarm = alarm_raise(
-                device=device, kind=Alarm.Kind.GEOFENCE, severity=Alarm.Severity.LOW,
-                message=_("%(unit)s is outside grid %(grid)s during the shift") % {"unit": device.name, "grid": shift.grid.name},
-                started_at=status.outside_grid_since, at=p[0], point=Point(p[2], p[1], srid=4326),
-                details={"grid": shift.grid.code, "shift": shift.pk},
+                device=device, kind=Alarm.Kind.GEOFENCE, severity=Alarm.Severity.LOW, message=message,
+                started_at=status.outside_grid_since, at=p[0], point=Point(p[2], p[1], srid=4326), details=details,
             )
     if alarm is not None and confirmed_at is not None:
         alarm_touch(alarm, at=confirmed_at)

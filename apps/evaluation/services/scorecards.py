@@ -71,6 +71,12 @@ def _reached(ids, period) -> int:
     return dispatch_selectors.evaluation_tasks(organization_ids=ids, start=period.start, end=period.end).exclude(status=STATUS_NEW).count()
 
 
+def _pair(basis, ids, parent_ids, parent_load):
+    """(O_u, load of the parent, O_parent) for staffing_match: heads or officer-hours, as OfficerBasis.pair says."""
+    own, parent = basis.pair(ids, parent_ids)
+    return own, parent_load, parent
+
+
 def scorecard_live(*, unit, period: Period) -> Scorecard:
     """One unit's scorecard computed from its tasks, summonses and cases (agrees with its drill-down lists)."""
     now = timezone.now()
@@ -80,13 +86,12 @@ def scorecard_live(*, unit, period: Period) -> Scorecard:
     tally = tally_tasks(dispatch_selectors.evaluation_task_rows(organization_ids=ids, start=period.start, end=period.end).iterator(chunk_size=CHUNK),
                         Tally(), accept_minutes=minutes)
     tally_summonses(dispatch_selectors.evaluation_summons_rows(organization_ids=ids, start=period.start, end=period.end), tally, now)
-    officers = selectors.officer_counts()
-    own_officers = len(set().union(*(officers.get(i, set()) for i in ids)))
+    basis = selectors.officer_basis(period=period)
+    own_officers = basis.headcount(ids)
     staffing = Ratio(0, 0)
     if unit.parent_id is not None:
         parent_ids = selectors.descendants(unit.parent_id, children)
-        parent_officers = len(set().union(*(officers.get(i, set()) for i in parent_ids)))
-        staffing = staffing_match(tally.reached, own_officers, _reached(parent_ids, period), parent_officers)
+        staffing = staffing_match(tally.reached, *_pair(basis, ids, parent_ids, _reached(parent_ids, period)))
     cases = _case_part(case_selectors.evaluation_case_quality_rows(organization_ids=ids, start=period.start, end=period.end))
     return Scorecard(unit=unit, period=period, tally=tally, officers=own_officers, staffing=staffing, cases=cases, source="live", as_of=now,
                      median_accept_minutes=round(statistics.median(minutes), 1) if minutes else None)
@@ -100,7 +105,7 @@ def scorecards_from_rollup(*, units, period: Period) -> list[Scorecard]:
     as_of = run.finished_at if run is not None else timezone.now()
     sums = selectors.rollup_sums(first=period.first, last=period.last)
     children = selectors.children_map()
-    officers = selectors.officer_counts()
+    basis = selectors.officer_basis(period=period)
     case_rows = {}
     for row in case_selectors.evaluation_case_quality_rows(start=period.start, end=period.end):
         case_rows.setdefault(row["organization_id"], []).append(row)
@@ -113,7 +118,7 @@ def scorecards_from_rollup(*, units, period: Period) -> list[Scorecard]:
             for i in ids:
                 if i in sums:
                     tally += sums[i]
-            memo[unit_id] = (ids, tally, len(set().union(*(officers.get(i, set()) for i in ids))))
+            memo[unit_id] = (ids, tally, basis.headcount(ids))
         return memo[unit_id]
 
     cards = []
@@ -121,8 +126,8 @@ def scorecards_from_rollup(*, units, period: Period) -> list[Scorecard]:
         ids, tally, own_officers = totals(unit.pk)
         staffing = Ratio(0, 0)
         if unit.parent_id is not None:
-            _p_ids, parent_tally, parent_officers = totals(unit.parent_id)
-            staffing = staffing_match(tally.reached, own_officers, parent_tally.reached, parent_officers)
+            p_ids, parent_tally, _heads = totals(unit.parent_id)
+            staffing = staffing_match(tally.reached, *_pair(basis, ids, p_ids, parent_tally.reached))
         cases = _case_part([row for i in ids for row in case_rows.get(i, ())])
         cards.append(Scorecard(unit=unit, period=period, tally=Tally(**tally.as_dict()), officers=own_officers, staffing=staffing,
                                cases=cases, source="rollup", as_of=as_of))
