@@ -1,0 +1,105 @@
+"""The figures on a history counted by hand: the peak matrix with holidays, hot spots on a lattice, growth, forecast."""
+import numpy as np
+import pytest
+from shapely.geometry import box
+
+from apps.analytics import forecast, growth, hotspots, peaks
+from apps.analytics.filters import parse_filters
+from apps.analytics.services import CityWide
+from apps.gbcp.models import CalendarDay
+from tests.analytics.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_peak_matrix_counts_holidays_as_their_own_row(write_history, dc_grids, categories, django_assert_max_num_queries):
+    CalendarDay.objects.filter(date__range=("2025-04-27", "2025-05-03")).delete()  # this week's calendar is the test's own
+    CalendarDay.objects.update_or_create(date="2025-05-01", defaults={"is_workday": False, "note": "劳动节"})  # a Thursday
+    CalendarDay.objects.update_or_create(date="2025-04-27", defaults={"is_workday": True, "note": "调休"})  # a Sunday
+    g, c = dc_grids[0], categories[0]
+    write_history([
+        (at(2025, 4, 28, 10), g, c, "hotline"), (at(2025, 4, 28, 10, 30), g, c, "citizen"),  # Monday 10:00 ×2
+        (at(2025, 5, 1, 10), g, c, "hotline"),        # holiday (not Thursday)
+        (at(2025, 4, 27, 19), g, c, "hotline"),       # make-up workday: the Monday row
+        (at(2025, 5, 3, 23, 59), g, c, "patrol"),     # Saturday 23:00, local time
+    ])
+    filters = parse_filters({"from": "2025-04-27", "to": "2025-05-03", "region": "110101"})
+    with django_assert_max_num_queries(4):  # region, calendar, one GROUP BY (+ calendar again for the divisors)
+        data = peaks.peak_times(user=CityWide(), filters=filters)
+    counts = data["counts"]
+    assert counts[0][10] == 2 and counts[0][19] == 1   # Monday row (the make-up Sunday counts there)
+    assert counts[7][10] == 1 and counts[3][10] == 0   # 节假日 row, not Thursday
+    assert counts[5][23] == 1 and counts[6][19] == 0   # Saturday 23:xx; Sunday row empty
+    assert data["days"] == [2, 1, 1, 0, 1, 1, 0, 1]    # Mon + make-up Sunday; no ordinary Thursday or Sunday
+    assert data["per_day"][0][10] == 1.0 and data["per_day"][3][10] is None
+    assert data["total"] == 5
+    source = parse_filters({"from": "2025-04-27", "to": "2025-05-03", "region": "110101", "source": "citizen"})
+    assert peaks.peak_times(user=CityWide(), filters=source)["total"] == 1
+
+
+def test_gi_star_finds_a_planted_cluster_and_nothing_in_noise():
+    polygons = [box(x, y, x + 1, y + 1) for y in range(10) for x in range(10)]
+    rng = np.random.default_rng(7)
+    flat = rng.poisson(5, 100).tolist()
+    assert all(s["class"] == hotspots.NOT_SIGNIFICANT for s in hotspots.gi_star(flat, polygons, q=0.05))
+    planted = list(flat)
+    for x, y in [(1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (3, 3)]:
+        planted[y * 10 + x] += 25
+    found = hotspots.gi_star(planted, polygons, q=0.05)
+    assert found[22]["class"] == hotspots.HOT and found[22]["z"] > 3 and found[22]["p_fdr"] <= 0.05
+    assert found[88]["class"] != hotspots.HOT
+    assert all(s["p_fdr"] >= s["p"] for s in found)  # BH only ever raises p
+
+
+def test_an_island_grid_is_not_tested():
+    polygons = [box(x, 0, x + 1, 1) for x in range(5)] + [box(100, 100, 101, 101)]
+    found = hotspots.gi_star([1, 2, 3, 2, 1, 50], polygons)
+    assert found[5]["class"] == hotspots.UNTESTED and found[5]["z"] is None
+
+
+def test_hot_spots_cover_the_grids_of_the_region(write_history, dc_grids, categories):
+    write_history([(at(2025, 6, 2, 9), dc_grids[0], categories[0], "hotline")] * 3)
+    data = hotspots.hot_spots(user=CityWide(), filters=parse_filters({"from": "2025-06-01", "to": "2025-06-30", "region": "110101"}))
+    assert {g["code"] for g in data["grids"]} == {g.code for g in dc_grids}
+    assert next(g for g in data["grids"] if g["code"] == dc_grids[0].code)["count"] == 3
+    assert hotspots.as_geojson(data)["features"][0]["geometry"]["type"] == "Polygon"
+
+
+def test_the_growth_test_is_the_exact_conditional_binomial():
+    from scipy.stats import binomtest
+    row = growth.growth_test(30, [10, 12, 9, 11])
+    assert row["baseline_mean"] == 10.5 and row["ratio"] == round(30 / 10.5, 2)
+    assert row["p"] == pytest.approx(binomtest(30, 72, 0.2, alternative="greater").pvalue)
+    assert growth.growth_test(11, [10, 12, 9, 11])["p"] > 0.3
+
+
+def test_a_growing_category_is_found_and_a_steady_one_not(write_history, dc_grids, categories):
+    g, grows, steady = dc_grids[0], categories[0], categories[1]
+    items = []
+    for week in range(4):  # baseline: four weeks before, 2 of each a week
+        for n in range(2):
+            items += [(at(2025, 2, 3 + 7 * week + n, 10), g, grows, "hotline"), (at(2025, 2, 3 + 7 * week + n, 11), g, steady, "hotline")]
+    items += [(at(2025, 3, 3 + n % 7, 8 + n % 10), g, grows, "hotline") for n in range(14)]  # the week: 14
+    items += [(at(2025, 3, 4, 9), g, steady, "hotline"), (at(2025, 3, 5, 9), g, steady, "hotline")]
+    write_history(items)
+    data = growth.growth(user=CityWide(), filters=parse_filters({"from": "2025-03-03", "to": "2025-03-09", "region": "110101"}), k=4)
+    by_code = {r["category"]["code"]: r for r in data["results"]}
+    assert by_code[grows.code]["growing"] and by_code[grows.code]["count"] == 14 and by_code[grows.code]["baseline"] == [2, 2, 2, 2]
+    assert not by_code[steady.code]["growing"]
+    assert data["results"][0]["category"]["code"] == grows.code
+
+
+def test_the_model_beats_the_seasonal_naive_baseline_on_a_weekly_series():
+    rng = np.random.default_rng(3)
+    days = forecast.days_between(parse_filters({"from": "2025-01-01", "to": "2025-06-30"}).first, parse_filters({"to": "2025-06-30"}).last)
+    y = np.array([rng.poisson(30 if d.weekday() < 5 else 12) for d in days], dtype=float)
+    found = forecast.backtest(days, y, weeks=4)
+    assert found["weeks"] == 4
+    assert found["model"]["mae"] < found["naive"]["mae"]
+    assert forecast.backtest(days[:30], y[:30], weeks=4) is None
+
+
+def test_series_names_are_checked():
+    assert forecast.parse_series("district:110101") == ("district", "110101")
+    with pytest.raises(Exception):
+        forecast.parse_series("bogus")
