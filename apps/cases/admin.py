@@ -14,6 +14,7 @@ from apps.cases.models import (
     CaseLog,
     CaseRecord,
     DiscretionLevel,
+    EnforcementSubject,
     Payment,
     PaymentNotice,
 )
@@ -144,3 +145,11 @@ class CaseLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(EnforcementSubject)
+class EnforcementSubjectAdmin(SimpleHistoryAdmin):
+    """执法主体: name, credit code, the organisations acting in its name, review organ and court, seal, signer references."""
+    list_display = ["name", "uscc", "review_organ", "court", "seal_is_demo"]
+    search_fields = ["name", "uscc"]
+    filter_horizontal = ["organizations"]

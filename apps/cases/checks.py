@@ -49,3 +49,14 @@ def payment_provider_check(app_configs=None, **kwargs):
                    "and differ from SECRET_KEY.")
         problems.append(Error(message, id="cases.E005") if not demo else Warning(message, id="cases.W005"))
     return problems
+
+
+@register(Tags.security, deploy=False)
+def document_signer_check(app_configs=None, **kwargs):
+    """Outside the demo, documents should be signed by the bureau's seal platform, not the demo CA."""
+    path = getattr(settings, "CASES_DOCUMENT_SIGNER", "")
+    if bool(getattr(settings, "DEMO_MODE", False)) or path not in ("", "apps.cases.signing.DemoSigner", "apps.cases.signing.NoSigner"):
+        return []
+    return [Warning(f"Case documents are signed by {path or 'nothing'!r} outside the demo.",
+                    hint="Set CASES_DOCUMENT_SIGNER to the signer class of the bureau's electronic-seal platform (GB/T 38540).",
+                    id="cases.W006")]

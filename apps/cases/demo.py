@@ -3,16 +3,18 @@
 import io
 
 from django.contrib.gis.geos import Point
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
 from apps.accounts.jurisdiction import staff_memberships
 from apps.accounts.models import User
 from apps.cases import services
-from apps.cases.models import Case, CaseCause, Payment
+from apps.cases.models import Case, CaseCause, EnforcementSubject, Payment
 from apps.cases.payment_provider import get_provider, simulated_cashier_enabled
-from apps.gbcp.models import Entity, Region
-from apps.gbcp.validators import id_check_char
+from apps.cases.seal import demo_seal_png
+from apps.gbcp.models import Entity, Organization, Region
+from apps.gbcp.validators import id_check_char, uscc_check_char
 
 MARK = "demo-case"
 
@@ -47,10 +49,32 @@ def _image(color):
     return SimpleUploadedFile("scene.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
+def seed_subjects():
+    """One enforcement subject (执法主体) per district bureau, its squads acting in its name through the tree,
+    with a demo seal drawn by code (演示样章) and demo review organ and court names."""
+    made = 0
+    district_bureaus = Organization.objects.filter(kind=Organization.Kind.ENFORCEMENT_TEAM, level=Organization.Level.DISTRICT)  # 区城管执法局
+    for n, bureau in enumerate(district_bureaus.select_related("region").order_by("region__code")):
+        if EnforcementSubject.objects.filter(organizations=bureau).exists():
+            continue
+        district = bureau.region.name
+        body = f"11{bureau.region.code}MB{n:07d}"[:17]
+        subject = EnforcementSubject.objects.create(
+            name=bureau.name, uscc=body + uscc_check_char(body), review_organ=f"北京市{district}人民政府",
+            court=f"北京市{district}人民法院", address=f"北京市{district}（演示地址）", seal_is_demo=True,
+            signing_key_ref=f"demo-ca:{bureau.region.code}", certificate_ref=f"demo-ca:{bureau.region.code}",
+        )
+        subject.seal_image.save(f"{subject.uscc}.png", ContentFile(demo_seal_png(subject.name)), save=True)
+        subject.organizations.add(bureau)
+        made += 1
+    return made
+
+
 def seed(ctx):
-    ctx.say("Cases: cause catalogue, demo cases")
+    ctx.say("Cases: cause catalogue, enforcement subjects, demo cases")
     counts = services.catalogue_load(user=None)
     ctx.say(f"  causes: {CaseCause.objects.count()} ({counts})")
+    ctx.say(f"  enforcement subjects: {seed_subjects()} new")
     if Case.objects.filter(source_ref__startswith=MARK).exists():
         return
     users = {u.username: u for u in User.objects.filter(username__in=["dhm_officer1", "dhm_officer2", "dhm_leader", "dc_legal", "dc_leader", "zgc_officer"])}
@@ -74,7 +98,8 @@ def seed(ctx):
         if entity is not None:
             services.case_update(user=o1, case=case, party_kind="organisation", party_name=entity.name, party_code=entity.uscc)
         else:
-            services.case_update(user=o1, case=case, party_kind="citizen", party_name=f"当事人{i + 1:02d}", party_code=_resident_id(i))
+            services.case_update(user=o1, case=case, party_kind="citizen", party_name=f"当事人{i + 1:02d}", party_code=_resident_id(i),
+                                 party_address=f"北京市东城区演示路{i + 1}号（演示地址）")
         if target == "not_filed":
             services.case_file_refuse(user=squad, case=case, reason="违法行为轻微并已及时改正，没有造成危害后果，不予立案。")
             continue
@@ -132,7 +157,7 @@ def _drive(case, target, o1, o2, squad, legal, leader, *, index):
     case = services.case_decide(user=leader, case=case)
     if stop < ORDER.index("executing"):
         return
-    case = services.case_serve(user=o1, case=case, method="on_the_spot")
+    case = services.case_serve(user=o1, case=case, method="on_the_spot", proof={"recipient": case.party_name})
     if stop < ORDER.index("executed"):
         return
     payment = Payment.objects.filter(case=case).first()

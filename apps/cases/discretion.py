@@ -11,10 +11,8 @@ from django.utils import timezone
 LEVEL_ORDER = ["slight", "ordinary", "serious"]
 SIMPLE_LIMIT = {"citizen": Decimal("200"), "organisation": Decimal("3000")}
 LATE_FEE_RATE = Decimal("0.03")
-PAYMENT_DAYS = 15
-SERVICE_DAYS = 7
+PAYMENT_DAYS = 15  # calendar days (art. 67); the 2/3/5/7-day limits are working days: apps.cases.lawdays
 DECISION_DAYS = 90
-HEARING_REQUEST_DAYS = 5
 
 MITIGATING = {
     "eliminated_consequences": "主动消除或者减轻违法行为危害后果",

@@ -3,11 +3,14 @@ sequence (apps.cases.numbering), PDF from apps.cases.pdf, file and SHA-256 store
 Called inside services; it imports no service."""
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from apps.cases import numbering, pdf
+from apps.cases import lawdays, numbering, pdf, service_methods, signing
 from apps.cases.models import CaseDocument, CaseLog, new_token
 from apps.cases.payment_provider import format_reference, get_provider, simulated_cashier_enabled
+from apps.cases.seal import demo_seal_png
+from apps.cases.subjects import subject_for
+from apps.evidence.selectors import evidence_for_subject
 from apps.gbcp import publicurl
 from apps.gbcp.files import save_field_file_atomic
 from apps.gbcp.models import Organization
@@ -17,9 +20,44 @@ def public_url(path: str) -> str:
     return publicurl.absolute(path, "CASES_PUBLIC_BASE_URL")
 
 
-def _issuer(case) -> str:
+def _issuer(case):
+    """(name, subject): the enforcement subject the squad acts for (apps.cases.subjects); without one configured,
+    the district's bureau by name (then no seal, no review organ and no signature key are known)."""
+    subject = subject_for(case.organization)
+    if subject is not None:
+        return subject.name, subject
     bureau = Organization.objects.filter(kind=Organization.Kind.BUREAU, region__code=case.region_code[:6]).only("name").first()
-    return bureau.name if bureau else case.organization.name
+    return (bureau.name if bureau else case.organization.name), None
+
+
+def _seal(subject) -> tuple[bytes, str]:
+    if subject is None:
+        return b"", ""
+    if subject.seal_is_demo:  # drawn by code from the name, whatever file the admin shows
+        return demo_seal_png(subject.name), "演示样章，非真实印章"
+    if not subject.seal_image:
+        return b"", ""
+    with subject.seal_image.open("rb") as f:
+        data = f.read()
+    return data, ""
+
+
+def _evidence_lines(case) -> list[str]:
+    """The list of evidence behind the facts (art. 59(2)): the records (笔录) and the evidence log, oldest first.
+    Kind names in Chinese, whatever the language of the request that issues the document."""
+    with translation.override("zh-hans"):
+        return _evidence_lines_zh(case)
+
+
+def _evidence_lines_zh(case) -> list[str]:
+    lines = []
+    for record in case.records.exclude(kind="statement").order_by("recorded_at", "id"):
+        lines.append(f"{record.get_kind_display()}（{timezone.localtime(record.recorded_at):%Y年%m月%d日}）")
+    for item in evidence_for_subject(subject=case):
+        when = timezone.localtime(item.captured_at or item.recorded_at)
+        label = (item.note or item.original_name or item.get_kind_display()).strip().splitlines()[0][:60]
+        lines.append(f"{item.get_kind_display()}：{label}（{when:%Y年%m月%d日}，SHA-256 {item.sha256[:12]}）")
+    return [f"{i}. {line}" for i, line in enumerate(lines, 1)]
 
 
 def _yuan(value) -> str:
@@ -34,9 +72,11 @@ def _fields(case, kind, payment, bank_counter=False):
     rows = [("案件编号", case.number), ("当事人", party)]
     if case.party_code:
         rows.append(("证件号码" if case.party_kind == "citizen" else "统一社会信用代码", case.party_code))
+    if kind in ("penalty_decision", "onsite_decision", "proposed_penalty_notice"):
+        rows.append(("住所（地址）", case.party_address or "—"))  # art. 59(1): the party's address, not the place
     rows.append(("案由", case.cause.name if case.cause_id else "—"))
     if case.place_id:
-        rows.append(("地点", case.place.address or case.place.name))
+        rows.append(("违法地点", case.place.address or case.place.name))
     if kind in ("proposed_penalty_notice", "penalty_decision", "onsite_decision", "closing_report"):
         if case.exempt:
             rows.append(("处理结果", "不予行政处罚"))
@@ -54,11 +94,25 @@ def _fields(case, kind, payment, bank_counter=False):
             rows.append(("缴款期限", f"{case.payment_due:%Y年%m月%d日}前"))
     if kind == "service_receipt":
         rows.append(("送达方式", case.get_service_method_display()))
+        rows += service_methods.proof_rows(case.service_proof)
         rows.append(("送达时间", f"{timezone.localtime(case.served_at):%Y-%m-%d %H:%M}"))
     return rows
 
 
-def _body(case, kind, bank_counter=False):
+def _remedies(subject) -> str:
+    """Art. 59(5): the route for review and litigation, with the organ, the court and their limits."""
+    if subject is None:
+        return "如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
+    return (f"如不服本决定，可以在收到本决定书之日起{_cn(subject.review_days)}日内向{subject.review_organ}申请行政复议，"
+            f"或者在{_cn(subject.litigation_months)}个月内向{subject.court}提起行政诉讼。"
+            "申请行政复议或者提起行政诉讼期间，本决定不停止执行（《中华人民共和国行政处罚法》第七十三条）。")
+
+
+def _cn(n: int) -> str:
+    return {6: "六", 60: "六十", 3: "三"}.get(n, str(n))
+
+
+def _body(case, kind, bank_counter=False, subject=None):
     cause = case.cause
     basis = (cause.legal_basis if cause else "") or "相关法律法规"
     penalty_basis = (cause.penalty_basis if cause else "") or "相关法律法规"
@@ -70,17 +124,23 @@ def _body(case, kind, bank_counter=False):
                 + ("警告。" if case.warning else "不予行政处罚。" if case.exempt else f"罚款{case.fine:.2f}元。"),
                 "根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你（单位）享有陈述、申辩的权利。"]
         if case.hearing_eligible:
+            until = lawdays.last_day(case.notified_at, lawdays.HEARING_REQUEST) if case.notified_at else None
             body.append("根据《中华人民共和国行政处罚法》第六十三条、第六十四条的规定，你（单位）有权要求举行听证；"
-                        "如要求听证，应当在收到本告知书之日起五日内提出。")
+                        "如要求听证，应当在收到本告知书之日起五个工作日内提出"
+                        + (f"（截至{until:%Y年%m月%d日}，不含法定节假日）。" if until else "。"))
         return body
     if kind in ("penalty_decision", "onsite_decision"):
-        body = [f"经查，{facts}", f"上述行为违反了{basis}，依据{penalty_basis}，决定给予如下行政处罚："
-                + ("警告。" if case.warning else "不予行政处罚。" if case.exempt else f"罚款{case.fine:.2f}元。")]
+        body = [f"经查，{facts}"]
+        evidence = _evidence_lines(case) if kind == "penalty_decision" else []
+        if evidence:
+            body += ["以上事实有下列证据证明：", *evidence]
+        body.append(f"上述行为违反了{basis}，依据{penalty_basis}，决定给予如下行政处罚："
+                    + ("警告。" if case.warning else "不予行政处罚。" if case.exempt else f"罚款{case.fine:.2f}元。"))
         if case.fine > 0:
             how = BANK_COUNTER_TEXT if bank_counter else "可扫描文书下方的缴款二维码缴纳"
             body.append(f"请自收到本决定书之日起十五日内缴纳罚款（{how}）。"
                         "逾期不缴纳的，依据《中华人民共和国行政处罚法》第七十二条，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出罚款的数额。")
-        body.append("如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。")
+        body.append(_remedies(subject))
         return body
     if kind == "service_receipt":
         return [f"送达文书：行政处罚决定书（案件编号{case.number}）。"]
@@ -104,14 +164,18 @@ def issue(*, case, kind: str, user=None, payment=None) -> CaseDocument:
             payment_caption = pdf.SIMULATED_PAYMENT_CAPTION
     # No online payment (DisabledPaymentProvider): no QR; the document says to pay at the bank counter.
     bank_counter = payment is not None and not payment_qr
-    issuer = _issuer(case)
+    issuer, subject = _issuer(case)
+    seal_png, seal_note = _seal(subject)
     content = pdf.DocumentContent(
-        kind=kind, number=number, issuer=issuer, fields=_fields(case, kind, payment, bank_counter), body=_body(case, kind, bank_counter),
+        kind=kind, number=number, issuer=issuer, fields=_fields(case, kind, payment, bank_counter),
+        body=_body(case, kind, bank_counter, subject), seal_png=seal_png, seal_note=seal_note,
         verify_url=public_url(reverse("cases-verify", args=[token])), issued_on=timezone.localtime(now).date(), payment_qr=payment_qr,
         payment_caption=payment_caption,
         signatures=[str(o) for o in case.officers.all()][:2] if kind in ("onsite_decision", "filing_approval") else [],
     )
     data = pdf.render_pdf(content)
+    if subject is not None:  # signed in the subject's name (PAdES); the stored hash is that of the signed file
+        data = signing.get_signer().sign(data, subject)
     document = CaseDocument(case=case, kind=kind, number=number, sha256=pdf.document_sha256(data), verify_token=token, issuer=issuer,
                             issued_at=now, issued_by=user if getattr(user, "pk", None) else None)
     # The PDF is deleted again if the case's transaction rolls back (apps.gbcp.files).

@@ -33,6 +33,7 @@ class CaseFactsForm(forms.Form):
     party_kind = forms.ChoiceField(label=_("Party kind"), choices=[("", "—"), *PartyKind.choices], required=False)
     party_name = forms.CharField(label=_("Party name"), max_length=128, required=False)
     party_code = forms.CharField(label=_("Resident ID or credit code"), max_length=18, required=False)
+    party_address = forms.CharField(label=_("Party's address"), max_length=255, required=False)
     major = forms.BooleanField(label=_("Major case"), required=False)
     harm = forms.ChoiceField(label=_("Harm"), choices=HARMS, initial="ordinary")
     first_offence = forms.BooleanField(label=_("First offence"), required=False)
@@ -90,7 +91,21 @@ class HearingForm(forms.Form):
 
 
 class ServeForm(forms.Form):
+    """The method and its proof; which proof each method needs is checked by the service (apps.cases.service_methods)."""
     method = forms.ChoiceField(label=_("Service method"), choices=Case.ServiceMethod.choices)
+    recipient = forms.CharField(label=_("Signed for by (direct)"), max_length=64, required=False)
+    refusal = forms.CharField(label=_("How the party refused (left at residence)"), max_length=500, required=False)
+    witness = forms.CharField(label=_("Witness (left at residence)"), max_length=64, required=False)
+    evidence = forms.IntegerField(label=_("Photo or video evidence no. (left at residence)"), required=False)
+    tracking_number = forms.CharField(label=_("Postal tracking number"), max_length=30, required=False)
+    consent_ref = forms.CharField(label=_("Consent record (electronic)"), max_length=100, required=False)
+    address = forms.CharField(label=_("Consented address (electronic)"), max_length=200, required=False)
+    medium = forms.CharField(label=_("Published in (announcement)"), max_length=200, required=False)
+    published_on = forms.DateField(label=_("Published on (announcement)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Why the party could not be reached (announcement)"), max_length=500, required=False)
+
+    def proof(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "method" and v not in (None, "")}
 
 
 class NoteForm(forms.Form):

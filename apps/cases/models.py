@@ -141,6 +141,8 @@ class Case(models.Model):
     party_person = models.ForeignKey("gbcp.Person", verbose_name=_("party (citizen)"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
     party_name = models.CharField(_("party name"), max_length=128, blank=True)
     party_code = models.CharField(_("resident ID or credit code"), max_length=18, blank=True)
+    party_address = models.CharField(_("party's address"), max_length=255, blank=True,
+                                     help_text=_("Residence or registered address, printed on the decision (art. 59); not the place of the violation."))
     facts = models.TextField(_("facts"), blank=True)
     discretion_facts = models.JSONField(_("facts for discretion"), default=dict, blank=True)
     proposal = models.JSONField(_("proposed penalty"), default=dict, blank=True)
@@ -166,6 +168,7 @@ class Case(models.Model):
     service_due = models.DateTimeField(_("service due"), null=True, blank=True)
     served_at = models.DateTimeField(_("served at"), null=True, blank=True)
     service_method = models.CharField(_("service method"), max_length=16, choices=ServiceMethod.choices, blank=True)
+    service_proof = models.JSONField(_("proof of service"), default=dict, blank=True)  # apps.cases.service_methods
     payment_due = models.DateField(_("payment due"), null=True, blank=True)
     executed_at = models.DateTimeField(_("executed at"), null=True, blank=True)
     onsite_filed_at = models.DateTimeField(_("filed with the organisation at"), null=True, blank=True)
@@ -375,3 +378,6 @@ class PaymentNotice(models.Model):
     class Meta:
         verbose_name = _("payment notice")
         verbose_name_plural = _("payment notices")
+
+
+from apps.cases.subjects import EnforcementSubject  # noqa: E402,F401 -- the model lives in its own module

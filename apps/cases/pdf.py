@@ -57,6 +57,7 @@ SIMULATED_PAYMENT_CAPTION = "演示：模拟收银台（不收款）"
 
 PAGE_MARGIN = 22 * mm
 QR_SIZE = 34 * mm
+SEAL_SIZE = 40 * mm
 
 
 @dataclass
@@ -71,6 +72,8 @@ class DocumentContent:
     payment_qr: str = ""
     payment_caption: str = PAYMENT_CAPTION  # says so when the cashier is the demo's simulation
     signatures: list[str] = field(default_factory=list)
+    seal_png: bytes = b""  # the enforcement subject's seal image, printed over the issuer's name
+    seal_note: str = ""  # said under the seal, e.g. that it is the demo's 演示样章
 
 
 def document_number(*, kind: str, district_name: str, year: int, seq: int) -> str:
@@ -158,6 +161,30 @@ class QRCode(Flowable):
         canvas.restoreState()
 
 
+class SealStamp(Flowable):
+    """The seal image drawn over the lines above it (the organ's name and the date); it takes no height,
+    so a document with a seal lays out on as many pages as one without."""
+
+    def __init__(self, png: bytes, note: str = "", font: str = ""):
+        super().__init__()
+        from reportlab.lib.utils import ImageReader
+
+        self.image, self.note, self.font = ImageReader(io.BytesIO(png)), note, font
+        self.width, self.height = 0, 0
+
+    def wrap(self, avail_width, avail_height):
+        self.avail_width = avail_width
+        return avail_width, 0
+
+    def draw(self):
+        # Centred on the organ's name and date (the two right-aligned lines just above), right edge near the margin.
+        x = self.avail_width - SEAL_SIZE - 2 * mm
+        self.canv.drawImage(self.image, x, -4 * mm, width=SEAL_SIZE, height=SEAL_SIZE, mask="auto")
+        if self.note:
+            self.canv.setFont(self.font, 8)
+            self.canv.drawRightString(self.avail_width, -8 * mm, self.note)
+
+
 def _styles(font: str) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("base", fontName=font, fontSize=12, leading=20, wordWrap="CJK", alignment=TA_LEFT)
     return {
@@ -169,6 +196,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "signature": ParagraphStyle("signature", parent=base, spaceBefore=2),
         "closing": ParagraphStyle("closing", parent=base, alignment=TA_RIGHT),
         "caption": ParagraphStyle("caption", parent=base, fontSize=10, leading=14, alignment=TA_CENTER),
+        "caption_right": ParagraphStyle("caption_right", parent=base, fontSize=9, leading=12, alignment=TA_RIGHT),
         "payload": ParagraphStyle("payload", parent=base, fontSize=7, leading=9, alignment=TA_CENTER),
     }
 
@@ -208,6 +236,9 @@ def _story(content: DocumentContent, styles) -> list:
         Paragraph(_text(content.issuer), styles["closing"]),
         Paragraph(chinese_date(content.issued_on), styles["closing"]),
     ]
+    if content.seal_png:
+        # Stamped over the organ's name and the date, as on paper; the note is written just under it.
+        closing.append(SealStamp(content.seal_png, note=content.seal_note, font=styles["caption_right"].fontName))
     cells = [_qr_cell(content.verify_url, VERIFY_CAPTION, styles)]
     if content.payment_qr:
         cells.append(_qr_cell(content.payment_qr, content.payment_caption or PAYMENT_CAPTION, styles))

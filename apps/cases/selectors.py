@@ -192,7 +192,7 @@ def party_lookup(*, user, code: str) -> dict:
 
 def supervision_cases_past_deadline(*, deadline: str, cutoff):
     """Cases past a statutory deadline at ``cutoff`` and not yet past its step: ``decision`` (decision_due, 90 days
-    from filing unless extended), ``service`` (service_due, 7 days from the decision) or ``payment`` (payment_due,
+    from filing unless extended), ``service`` (service_due, 7 working days from the decision) or ``payment`` (payment_due,
     15 days from service; a date, overdue from the day after)."""
     if deadline == "decision":
         qs = Case.objects.filter(status__in=OPEN_STATUSES, decided_at__isnull=True, decision_due__lte=cutoff)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.decorators import staff_required
 from apps.cases import forms, selectors, services
+from apps.cases import signing as document_signing
 from apps.cases.models import CaseExtension, CaseLog
 from apps.cases.payment_provider import get_provider, payment_secret, simulated_cashier_enabled
 from apps.cases.pdf import DOCUMENT_KINDS
@@ -81,7 +82,7 @@ def case_detail(request, pk):
     return render(request, "cases/case_detail.html", {
         "case": case, "can": can, "payment": payment, "late_fee": fee, "simulated_cashier": simulated_cashier_enabled(), "evidence": list(evidence_for_subject(subject=case)[:50]),
         "facts_form": forms.CaseFactsForm(initial={"cause": case.cause_id, "facts": case.facts, "party_kind": case.party_kind, "party_name": case.party_name,
-                                                   "party_code": case.party_code, "major": case.major, **(case.discretion_facts or {})}) if can["update"] else None,
+                                                   "party_code": case.party_code, "party_address": case.party_address, "major": case.major, **(case.discretion_facts or {})}) if can["update"] else None,
         "penalty_form": forms.PenaltyForm(initial={"level": case.level or case.proposal.get("level"), "fine": case.fine or case.proposal.get("amount"),
                                                    "warning": case.warning, "exempt": case.exempt}) if can["penalty"] else None,
         "record_form": forms.RecordForm() if can["records"] else None,
@@ -104,7 +105,7 @@ def _update(request, case, form):
     d = form.cleaned_data
     services.case_update(user=request.user, case=case, cause=d.get("cause"), facts=d.get("facts"), major=d.get("major"),
                          party_kind=d.get("party_kind") or None, party_name=d.get("party_name"), party_code=d.get("party_code"),
-                         discretion_facts=form.discretion_facts())
+                         party_address=d.get("party_address") or None, discretion_facts=form.discretion_facts())
     return _("Saved; the proposal was recalculated.")
 
 
@@ -145,7 +146,7 @@ ACTIONS = {
     "hearing-request": (forms.EmptyForm, lambda r, c, f: services.case_hearing_request(user=r.user, case=c) and _("Hearing request recorded.")),
     "hearing": (forms.HearingForm, lambda r, c, f: services.case_hearing_hold(user=r.user, case=c, record=f.cleaned_data["record"]) and _("Hearing recorded.")),
     "decide": (forms.EmptyForm, lambda r, c, f: services.case_decide(user=r.user, case=c) and _("Decision made.")),
-    "serve": (forms.ServeForm, lambda r, c, f: services.case_serve(user=r.user, case=c, method=f.cleaned_data["method"]) and _("Service recorded.")),
+    "serve": (forms.ServeForm, lambda r, c, f: services.case_serve(user=r.user, case=c, method=f.cleaned_data["method"], proof=f.proof()) and _("Service recorded.")),
     "enforce": (forms.NoteForm, lambda r, c, f: services.case_enforcement_record(user=r.user, case=c, note=f.cleaned_data["note"]) and _("Enforcement recorded.")),
     "onsite-file": (forms.EmptyForm, lambda r, c, f: services.case_onsite_file(user=r.user, case=c) and _("Filed with the organisation.")),
     "close": (forms.EmptyForm, lambda r, c, f: services.case_close(user=r.user, case=c) and _("Case closed.")),
@@ -212,16 +213,23 @@ def verify(request, key):
         document = selectors.document_get_public(key=key)
     except NotFound:
         raise Http404
-    result = None
+    result = signature = None
     form = forms.VerifyUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        digest = hashlib.sha256()
-        for chunk in form.cleaned_data["file"].chunks():
-            digest.update(chunk)
-        result = digest.hexdigest() == document.sha256
+        upload = form.cleaned_data["file"]
+        if upload.size > VERIFY_MAX_BYTES:
+            result = False
+        else:
+            data = upload.read()
+            result = hashlib.sha256(data).hexdigest() == document.sha256
+            signature = document_signing.get_signer().validate(data)  # the PDF's own signature: who signed, and nothing changed
     return render(request, "cases/verify.html", {
         "document": document, "kind_name": DOCUMENT_KINDS.get(document.kind, document.kind), "form": form, "result": result,
+        "signature": signature,
     }, status=200)
+
+
+VERIFY_MAX_BYTES = 20 * 1024 * 1024  # a case document is well under 1 MB
 
 
 CASHIER_TOKEN_SALT = "cityenforce.cases.cashier"

@@ -34,8 +34,9 @@ def test_the_on_the_spot_decision_reads_back_in_chinese_with_both_qr_codes(decis
     assert "当场行政处罚决定书" in text and "张三" in text and "罚款100.00元" in text.replace(" ", "").replace("\n", "")
     assert decision.number in text.replace(" ", "")
     (tmp_path / "doc.pdf").write_bytes(data)
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(tmp_path / "doc.pdf"), str(tmp_path / "page")], check=True)
-    codes = {s.data.decode() for s in pyzbar.decode(Image.open(tmp_path / "page.png"))}
+    # Every page: the codes stand with the signatures and the seal, on the document's last page.
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(tmp_path / "doc.pdf"), str(tmp_path / "page")], check=True)
+    codes = {s.data.decode() for page in sorted(tmp_path.glob("page*.png")) for s in pyzbar.decode(Image.open(page))}
     assert any(c.endswith(f"/cases/verify/{decision.verify_token}/") for c in codes)
     assert any(f"/cases/pay/{decision.case.payment.reference}/" in c for c in codes)
 

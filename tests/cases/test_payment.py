@@ -103,5 +103,5 @@ def test_a_fine_paid_before_service_executes_the_case_when_it_is_served(api, inv
     assert response.status_code == 200
     case.refresh_from_db()
     assert case.status == Status.DECIDED
-    case = services.case_serve(user=officer1, case=case, method="on_the_spot")
+    case = services.case_serve(user=officer1, case=case, method="on_the_spot", proof={"recipient": "张三"})
     assert case.status == Status.EXECUTED

@@ -22,8 +22,9 @@ def qr_codes(document, tmp_path):
 
     with document.file.open("rb") as handle:
         (tmp_path / "doc.pdf").write_bytes(handle.read())
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(tmp_path / "doc.pdf"), str(tmp_path / "page")], check=True)
-    return {s.data.decode() for s in pyzbar.decode(Image.open(tmp_path / "page.png"))}
+    # Every page: the codes stand with the signatures and the seal, on the document's last page.
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(tmp_path / "doc.pdf"), str(tmp_path / "page")], check=True)
+    return {s.data.decode() for page in sorted(tmp_path.glob("page*.png")) for s in pyzbar.decode(Image.open(page))}
 
 
 def decide_through_the_api(api_as, officer1, officer2, vendor_cause, dhm_place, **headers):

@@ -10,6 +10,10 @@ from apps.cases.models import CaseDocument, Status
 from apps.gbcp.errors import ApplicationError
 
 
+def _on(day, hour):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
 def _flow_tasks(case):
     from viewflow.workflow.models import Task as FlowTask
 
@@ -45,14 +49,14 @@ def test_a_case_runs_from_filing_to_archive_with_a_hearing_and_a_turned_back_rev
     with pytest.raises(ApplicationError) as too_early:
         services.case_decide(user=leader, case=case)
     assert too_early.value.code == "illegal_step"
-    services.case_hearing_request(user=officer1, case=case, at=case.notified_at + dt.timedelta(days=5))
+    services.case_hearing_request(user=officer1, case=case, at=_on(services.hearing_request_deadline(case), 17))  # the last working day
     with pytest.raises(ApplicationError) as unheard:
         services.case_decide(user=leader, case=case)
     assert "hearing" in unheard.value.message
     services.case_hearing_hold(user=officer1, case=case, record="听证会记录：当事人对事实无异议。")
     case = services.case_decide(user=leader, case=case)
     assert case.status == Status.DECIDED and case.payment.amount_due == Decimal("20000.00")
-    case = services.case_serve(user=officer1, case=case, method="post")
+    case = services.case_serve(user=officer1, case=case, method="post", proof={"tracking_number": "EMS1234567890CN"})
     assert case.status == Status.EXECUTING
     assert case.payment_due == timezone.localtime(case.served_at).date() + dt.timedelta(days=15)
     case = services.case_enforcement_record(user=squad_leader, case=case, note="申请法院强制执行")
@@ -72,13 +76,13 @@ def test_a_case_runs_from_filing_to_archive_with_a_hearing_and_a_turned_back_rev
 
 
 @pytest.mark.django_db
-def test_a_hearing_requested_on_the_sixth_day_is_refused(investigating, officer1, legal, leader):
+def test_a_hearing_requested_the_day_after_the_fifth_working_day_is_refused(investigating, officer1, legal, leader):
     case = _to_notified(investigating, officer1, legal, leader)
     with pytest.raises(ApplicationError) as late:
-        services.case_hearing_request(user=officer1, case=case, at=case.notified_at + dt.timedelta(days=6))
+        services.case_hearing_request(user=officer1, case=case, at=_on(services.hearing_request_deadline(case) + dt.timedelta(days=1), 9))
     assert late.value.code == "hearing_request_late"
     # After the window the leader may decide without a hearing.
-    case.notified_at -= dt.timedelta(days=6)
+    case.notified_at -= dt.timedelta(days=30)
     case.save()
     assert services.case_decide(user=leader, case=case).status == Status.DECIDED
 
@@ -158,7 +162,7 @@ def test_departing_from_the_proposal_needs_a_written_reason(investigating, offic
 @pytest.mark.django_db
 def test_the_decision_after_ninety_days_is_refused_without_an_extension(investigating, officer1, legal, leader):
     case = _to_notified(investigating, officer1, legal, leader)
-    case.notified_at -= dt.timedelta(days=10)
+    case.notified_at -= dt.timedelta(days=30)  # past the 5 working days of the hearing window
     case.save()
     day_91 = case.filed_at + dt.timedelta(days=91)
     with pytest.raises(ApplicationError) as overdue:
@@ -181,7 +185,7 @@ def test_an_approved_extension_moves_the_decision_limit(investigating, officer1,
     services.case_extension_approve(user=leader, extension=extension)
     case = _to_notified(investigating, officer1, legal, leader)
     assert case.decision_due == case.filed_at + dt.timedelta(days=120)
-    case.notified_at -= dt.timedelta(days=10)
+    case.notified_at -= dt.timedelta(days=30)  # past the 5 working days of the hearing window
     case.save()
     assert services.case_decide(user=leader, case=case, at=case.filed_at + dt.timedelta(days=100)).status == Status.DECIDED
 
@@ -236,10 +240,12 @@ def test_service_and_payment_warnings_follow_the_decision(investigating, officer
     def warnings():
         return list(case.logs.filter(action="deadline_warning").values_list("data__point", flat=True))
 
-    services.case_deadlines_sweep(now=case.decided_at + dt.timedelta(days=5))  # 2 days left to serve
-    services.case_deadlines_sweep(now=case.decided_at + dt.timedelta(days=6))
+    services.case_deadlines_sweep(now=case.service_due - dt.timedelta(days=3))  # 3 days left: not yet
+    assert warnings() == []
+    services.case_deadlines_sweep(now=case.service_due - dt.timedelta(days=2))  # 2 days left to serve
+    services.case_deadlines_sweep(now=case.service_due - dt.timedelta(days=1))
     assert warnings() == ["service:2"]
-    case = services.case_serve(user=officer1, case=case, method="post")
+    case = services.case_serve(user=officer1, case=case, method="post", proof={"tracking_number": "EMS1234567890CN"})
     sweep_case_deadlines.delay().get()  # nothing due today for this case
     assert warnings() == ["service:2"]
     services.case_deadlines_sweep(now=timezone.make_aware(dt.datetime.combine(case.payment_due, dt.time(9))))
@@ -258,7 +264,7 @@ def test_a_warning_or_no_punishment_needs_no_payment_and_goes_straight_to_close(
     assert not case.hearing_eligible
     case = services.case_decide(user=leader, case=case)
     assert not hasattr(case, "payment") or case.fine == 0
-    case = services.case_serve(user=officer1, case=case, method="on_the_spot")
+    case = services.case_serve(user=officer1, case=case, method="on_the_spot", proof={"recipient": "张三"})
     assert case.status == Status.EXECUTED
     case = services.case_close(user=squad_leader, case=case)
     case = services.case_archive(user=squad_leader, case=case)

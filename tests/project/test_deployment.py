@@ -28,6 +28,7 @@ def test_check_deploy_is_clean_with_demo_mode_off(tmp_path):
         "CITYENFORCE_VAR_DIR": str(tmp_path),
         # A real gateway is required outside demo mode (apps/cases/checks.py); a stand-in class will do here.
         "CASES_PAYMENT_PROVIDER": "tests.project.deploy_gateway.Gateway",
+        "CASES_DOCUMENT_SIGNER": "tests.project.deploy_gateway.SealPlatformSigner",
         "CASES_PAYMENT_SECRET": secrets.token_urlsafe(40),
     }
     env.pop("SQLITE_TEST_PATH", None)

@@ -179,6 +179,7 @@ class CaseUpdateSerializer(serializers.Serializer):
     party_kind = serializers.ChoiceField(choices=PartyKind.choices, required=False)
     party_name = serializers.CharField(max_length=128, required=False)
     party_code = serializers.CharField(max_length=18, required=False)
+    party_address = serializers.CharField(max_length=255, required=False, allow_blank=True)
     discretion_facts = DiscretionFactsSerializer(required=False)
 
 
@@ -227,8 +228,23 @@ class DiscussionSerializer(serializers.Serializer):
     conclusion = serializers.CharField(max_length=4000)
 
 
+class ServiceProofSerializer(serializers.Serializer):
+    """The proof of the chosen method (apps.cases.service_methods): which fields each method needs is checked there."""
+    recipient = serializers.CharField(max_length=64, required=False, help_text="直接送达: who signed the receipt")
+    refusal = serializers.CharField(max_length=500, required=False, help_text="留置送达: how the party refused")
+    witness = serializers.CharField(max_length=64, required=False, help_text="留置送达: the witness")
+    evidence = serializers.IntegerField(required=False, help_text="留置送达: id of a photo/video in the case's evidence")
+    tracking_number = serializers.CharField(max_length=30, required=False, help_text="邮寄送达: postal tracking number")
+    consent_ref = serializers.CharField(max_length=100, required=False, help_text="电子送达: the party's consent record")
+    address = serializers.CharField(max_length=200, required=False, help_text="电子送达: the consented address")
+    medium = serializers.CharField(max_length=200, required=False, help_text="公告送达: where it was published")
+    published_on = serializers.DateField(required=False, help_text="公告送达: date of publication (served 30 days later)")
+    reason = serializers.CharField(max_length=500, required=False, help_text="公告送达: why the party could not be reached")
+
+
 class ServeSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=Case.ServiceMethod.choices)
+    proof = ServiceProofSerializer(required=False)
 
 
 class NoteSerializer(serializers.Serializer):

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.cases import discretion, documents
+from apps.cases import discretion, documents, lawdays, service_methods
 from apps.cases.flows import CaseFlow
 from apps.cases.models import Case, CaseLog, Payment, Status
 from apps.cases.services._common import complete, illegal, locked, mark_executed, require
@@ -13,6 +13,7 @@ from apps.cases.services.deadlines import decision_due
 from apps.cases.services.notice import hearing_request_deadline
 from apps.cases.services.payments import payment_for
 from apps.credit import services as credit
+from apps.evidence.selectors import evidence_for_subject
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 
@@ -37,7 +38,7 @@ def case_decide(*, user, case: Case, at=None) -> Case:
         def mutate():
             case.status = Status.DECIDED
             case.decided_at = at
-            case.service_due = at + dt.timedelta(days=discretion.SERVICE_DAYS)
+            case.service_due = lawdays.end_of_last_day(at, lawdays.SERVICE)  # 7 working days (art. 61, art. 85)
             case.save()
             CaseLog.record(case, "decide", user, fine=str(case.fine), warning=case.warning, exempt=case.exempt)
 
@@ -51,19 +52,25 @@ def case_decide(*, user, case: Case, at=None) -> Case:
 
 
 @transaction.atomic
-def case_serve(*, user, case: Case, method: str, served_at=None) -> Case:
-    """送达: on the spot, or within 7 days by another method; the payment is then due in 15 days."""
+def case_serve(*, user, case: Case, method: str, proof=None, served_at=None) -> Case:
+    """送达: on the spot, or within 7 working days by another method, each with its proof (apps.cases.service_methods);
+    an announcement counts as served 30 days after publication. The payment is then due in 15 days."""
     case = locked(case.pk)
     require(user, "serve", case)
     if method not in Case.ServiceMethod.values:
         raise ApplicationError(_("Unknown service method."), code="invalid_method", details={"method": [_("Choose a method.")]})
-    served_at = served_at or timezone.now()
+    evidence_ids = evidence_for_subject(subject=case).values_list("pk", flat=True) if (proof or {}).get("evidence") else ()
+    proof, deemed_at = service_methods.clean_proof(method, proof, evidence_ids=evidence_ids)
+    if deemed_at is not None and deemed_at > timezone.now():
+        raise ApplicationError(_("The announcement counts as served on %(date)s; record the service then.") % {"date": proof["served_on"]},
+                               code="announcement_running", status_code=409)
+    served_at = deemed_at or served_at or timezone.now()
     if case.decided_at and served_at < case.decided_at:
         raise ApplicationError(_("Service cannot precede the decision."), code="invalid_time")
     late = case.service_due is not None and served_at > case.service_due
     with acting_as(user):
         def mutate():
-            case.served_at, case.service_method = served_at, method
+            case.served_at, case.service_method, case.service_proof = served_at, method, proof
             if case.fine > 0:
                 case.status = Status.EXECUTING
                 case.payment_due = timezone.localtime(served_at).date() + dt.timedelta(days=discretion.PAYMENT_DAYS)
@@ -71,7 +78,7 @@ def case_serve(*, user, case: Case, method: str, served_at=None) -> Case:
                 case.status = Status.EXECUTED
                 case.executed_at = served_at
             case.save()
-            CaseLog.record(case, "serve", user, method=method, late=late)
+            CaseLog.record(case, "serve", user, method=method, late=late, proof=proof)
 
         complete(case, CaseFlow.serve, user, mutate)
         documents.issue(case=case, kind="service_receipt", user=user)

@@ -61,7 +61,7 @@ def case_open(*, user, source: str, cause=None, place=None, point=None, party_en
 
 @transaction.atomic
 def case_update(*, user, case: Case, cause=None, facts=None, discretion_facts=None, party_kind=None, party_name=None,
-                party_code=None, major=None) -> Case:
+                party_code=None, major=None, party_address=None) -> Case:
     """The owner edits the facts, cause, party and discretion facts before legal review; the proposal follows."""
     case = locked(case.pk)
     require(user, "update", case)
@@ -76,6 +76,10 @@ def case_update(*, user, case: Case, cause=None, facts=None, discretion_facts=No
             entity, person, code = party_resolve(party_kind=party_kind, name=party_name, code=party_code)
             case.party_kind, case.party_name, case.party_code = party_kind, party_name.strip(), code
             case.party_entity, case.party_person = entity, person
+            if party_address is None:  # the linked register's address unless one is given
+                case.party_address = (entity.address if entity else person.address if person else "") or case.party_address
+        if party_address is not None:
+            case.party_address = party_address.strip()
         proposal = apply_proposal(case, discretion_facts if discretion_facts is not None else case.discretion_facts)
         if proposal is not None and not case.departure_reason:
             case.level, case.fine, case.warning, case.exempt = proposal.level, proposal.amount, proposal.warning, proposal.exempt

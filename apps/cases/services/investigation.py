@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.jurisdiction import serves_in
 from apps.accounts.models import Role
+from apps.accounts.selectors import require_certified
 from apps.cases import events
 from apps.cases.flows import CaseFlow
 from apps.cases.models import Case, CaseLog, CaseRecord, Status
@@ -23,6 +24,8 @@ def case_assign_officers(*, user, case: Case, officers) -> Case:
     for officer in officers:
         if not serves_in(officer, case.organization_id, SQUAD_ROLES):
             raise ApplicationError(_("%(name)s is not an officer of the handling squad.") % {"name": officer}, code="not_squad_officer")
+    # Each investigating officer shows a valid enforcement certificate (执法证) covering the case's area (art. 42).
+    require_certified(officers, case.region_code)
     with acting_as(user):
         case.officers.add(*officers)
         CaseLog.record(case, "assign", user, officers=[str(o) for o in officers])

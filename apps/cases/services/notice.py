@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.cases import discretion, documents
+from apps.cases import discretion, documents, lawdays
 from apps.cases.flows import CaseFlow
 from apps.cases.models import Case, CaseLog, CaseRecord, Status
 from apps.cases.services._common import complete, illegal, locked, require
@@ -52,7 +52,7 @@ def case_statement_record(*, user, case: Case, content: str, waive_hearing=False
 def hearing_request_deadline(case) -> dt.date | None:
     if case.notified_at is None:
         return None
-    return timezone.localtime(case.notified_at).date() + dt.timedelta(days=discretion.HEARING_REQUEST_DAYS)
+    return lawdays.last_day(case.notified_at, lawdays.HEARING_REQUEST)  # 5 working days (art. 64, art. 85)
 
 
 def _hearing_available(case):
@@ -71,13 +71,13 @@ def _hearing_due(case):
 
 @transaction.atomic
 def case_hearing_request(*, user, case: Case, at=None) -> Case:
-    """The party asks for a hearing: only with the right to one, and within 5 days of the notice (art. 64)."""
+    """The party asks for a hearing: only with the right to one, and within 5 working days of the notice (arts. 64, 85)."""
     case = locked(case.pk)
     require(user, "hearing_request", case, refusals=[_hearing_available])
     at = at or timezone.now()
     if timezone.localtime(at).date() > hearing_request_deadline(case):
         raise ApplicationError(
-            _("A hearing must be requested within 5 days of the notice (by %(date)s).") % {"date": hearing_request_deadline(case)},
+            _("A hearing must be requested within 5 working days of the notice (by %(date)s).") % {"date": hearing_request_deadline(case)},
             code="hearing_request_late",
         )
     with acting_as(user):

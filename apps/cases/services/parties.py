@@ -13,9 +13,9 @@ from apps.gbcp.validators import is_valid_resident_id, is_valid_uscc
 def party_fields(entity, person) -> dict:
     """The party columns of a case taken from a linked organisation or citizen."""
     if entity is not None:
-        return {"party_kind": PartyKind.ORGANISATION, "party_name": entity.name, "party_code": entity.uscc}
+        return {"party_kind": PartyKind.ORGANISATION, "party_name": entity.name, "party_code": entity.uscc, "party_address": entity.address}
     if person is not None:
-        return {"party_kind": PartyKind.CITIZEN, "party_name": person.name, "party_code": person.id_number or ""}
+        return {"party_kind": PartyKind.CITIZEN, "party_name": person.name, "party_code": person.id_number or "", "party_address": person.address}
     return {}
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.jurisdiction import serves_in
 from apps.accounts.models import Role
+from apps.accounts.selectors import require_certified
 from apps.cases import discretion, documents, numbering
 from apps.cases.models import Case, CaseLog, Payment, Procedure, Status
 from apps.cases.policy import SIMPLE
@@ -51,6 +52,8 @@ def case_onsite_decide(*, user, co_officer, party_kind: str, party_name: str, pa
     # The table's row for deciding on the spot: an officer whose jurisdiction holds the place of the case about to be made.
     SIMPLE.require(user=user, step="onsite_decide", subject=Case(procedure=Procedure.SIMPLE, region_code=region.code,
                                                                  organization=membership.organization, owner=user))
+    # Both officers show a valid enforcement certificate (执法证) covering the place (art. 42/52).
+    require_certified([user, co_officer], region.code)
     now = timezone.now()
     with acting_as(user):
         number, seq, year = numbering.case_number(region.code, now, Procedure.SIMPLE)
@@ -58,6 +61,7 @@ def case_onsite_decide(*, user, co_officer, party_kind: str, party_name: str, pa
             number=number, number_seq=seq, year=year, procedure=Procedure.SIMPLE, source=Case.Source.PATROL, status=Status.ONSITE_DECIDED,
             cause=cause, place=place, point=point, region=region, region_code=region.code, organization=membership.organization, owner=user,
             party_kind=party_kind, party_name=party_name.strip(), party_code=code, party_entity=entity, party_person=person,
+            party_address=(entity.address if entity else person.address if person else "") or "",
             facts=facts.strip(), level="slight", fine=amount, warning=bool(warning), opened_at=now, filed_at=now, decided_at=now,
             served_at=now, service_method=Case.ServiceMethod.ON_THE_SPOT,
             payment_due=(timezone.localtime(now).date() + dt.timedelta(days=discretion.PAYMENT_DAYS)) if amount > 0 else None,
