@@ -59,6 +59,7 @@ urlpatterns = [
     # Both logins: POSTs per client address are rate limited here; failures lock out through django-axes.
     path("accounts/login/", rate_limit("login")(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("apps.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", rate_limit("login")(admin.site.login)),
     path("admin/", admin.site.urls),

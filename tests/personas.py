@@ -6,10 +6,14 @@ district, a citizen, a merchant (a user tied to a business) and the anonymous ca
 The people are built afresh (not taken from the demo city), so a test never depends on who the demo
 happens to contain.
 """
+import datetime as dt
 import itertools
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from apps.accounts import services as account_services
+from apps.accounts.selectors import CERTIFIED_ROLES
 from apps.gbcp.models import Entity, Organization
 
 _serial = itertools.count(1)
@@ -37,7 +41,20 @@ def user_with(*, role=None, organization=None, entity=None, name="persona"):
     user = account_services.user_ensure(user=None, username=f"{name}-{next(_serial)}", entity=entity)
     if role is not None:
         account_services.membership_grant(user=None, member=user, organization=organization, role=role)
+        if role in CERTIFIED_ROLES:
+            certify(user, organization)
     return user
+
+
+def certify(officer, organization, *, valid_to=None, scope=None, status=None):
+    """A valid enforcement certificate (执法证) for ``officer`` covering ``organization``'s area (art. 42), so that
+    officers built for tests may be one of the two officers of a case or an inspection."""
+    today = timezone.localdate()
+    return account_services.certificate_issue(
+        user=None, officer=officer, number=f"T{officer.pk:07d}{next(_serial):05d}", issuing_authority="测试发证机关",
+        valid_from=today - dt.timedelta(days=365), valid_to=valid_to or today + dt.timedelta(days=3 * 365),
+        scope=scope or [organization.region.scope], status=status,
+    )
 
 
 def organization_elsewhere(organization) -> Organization:

@@ -1,8 +1,13 @@
-"""Demo accounts for every role; the password comes from DEMO_PASSWORD and is re-applied on every run."""
+"""Demo accounts for every role; the password comes from DEMO_PASSWORD and is re-applied on every run.
+Every demo officer holds a valid enforcement certificate (执法证) for their organisation's area; one ends soon."""
+import datetime as dt
+
 from django.conf import settings
+from django.utils import timezone
 
 from apps.accounts import services
 from apps.accounts.models import Role
+from apps.accounts.selectors import CERTIFIED_ROLES
 from apps.gbcp.models import Entity, Organization
 
 # username, display name, role, organisation name (None: the city bureau)
@@ -33,6 +38,8 @@ def seed(ctx):
         account = services.user_ensure(user=None, username=username, password=password, display_name=display_name, is_superuser=(username == "admin"))
         services.membership_grant(user=None, member=account, organization=org, role=role)
         ctx.credentials.append((username, role.value, org.name))
+        if role in CERTIFIED_ROLES:
+            _certify(account, org, serial=DEMO_USERS.index((username, display_name, role, org_name)) + 1)
     # A merchant is tied to its business through User.entity and a citizen to nothing: neither serves in an
     # organisation. Earlier demos made them members of a bureau; those memberships are revoked here.
     entity = Entity.objects.filter(region__code__startswith="110101").order_by("id").first()
@@ -43,6 +50,20 @@ def seed(ctx):
     citizen = services.user_ensure(user=None, username="citizen", password=password, display_name="市民")
     _revoke_all(citizen)
     ctx.credentials.append(("citizen", Role.CITIZEN.value, "—"))
+
+
+# Demo certificates: valid for four years from last year; this officer's ends within 20 days (expiry warnings).
+EXPIRING_SOON = "zgc_officer"
+CERTIFYING_AUTHORITY = "北京市人民政府"
+
+
+def _certify(account, organization, *, serial):
+    today = timezone.localdate()
+    valid_to = today + dt.timedelta(days=18) if account.username == EXPIRING_SOON else today.replace(month=1, day=1) + dt.timedelta(days=3 * 365)
+    services.certificate_issue(
+        user=None, officer=account, number=f"11{organization.region.code[2:6]}{serial:06d}", issuing_authority=CERTIFYING_AUTHORITY,
+        valid_from=today.replace(month=1, day=1) - dt.timedelta(days=365), valid_to=valid_to, scope=[organization.region.scope],
+    )
 
 
 def _revoke_all(account):

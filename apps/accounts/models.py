@@ -117,3 +117,43 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
+
+
+class EnforcementCertificate(models.Model):
+    """执法证 (APL art. 42): the legal precondition for an officer to be one of the two officers of a case or inspection.
+
+    ``scope`` holds region codes (prefixes) of the areas of enforcement; a certificate covers a place whose region
+    code starts with one of them. The inspection app's ``InspectorQualification`` stays the inspection-specific
+    qualification (badge, trained fields) that the double-random draws choose from; this is the certificate itself.
+    """
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("valid")
+        SUSPENDED = "suspended", _("suspended")
+        REVOKED = "revoked", _("revoked")
+
+    officer = models.ForeignKey(User, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="certificates")
+    number = models.CharField(_("certificate number"), max_length=32, unique=True)
+    issuing_authority = models.CharField(_("issuing authority"), max_length=128)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), db_index=True)
+    scope = models.JSONField(_("areas of enforcement"), default=list, help_text=_("Region codes (prefixes) the holder may enforce in."))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.VALID, db_index=True)
+    warned_on = models.DateField(_("last expiry warning"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["warned_on"])
+
+    class Meta:
+        verbose_name = _("enforcement certificate")
+        verbose_name_plural = _("enforcement certificates")
+        ordering = ["officer_id", "-valid_to"]
+        constraints = [models.CheckConstraint(condition=models.Q(valid_to__gte=models.F("valid_from")), name="certificate_valid_range")]
+
+    def __str__(self):
+        return self.number
+
+    def covers(self, region_code: str) -> bool:
+        return any(region_code.startswith(code) for code in self.scope or [])
+
+    def is_current(self, on_date) -> bool:
+        return self.status == self.Status.VALID and self.valid_from <= on_date <= self.valid_to

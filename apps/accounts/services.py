@@ -3,10 +3,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
-from apps.accounts.models import STAFF_ROLES, Membership, Role, User
+from apps.accounts.jurisdiction import staff_members
+from apps.accounts.models import STAFF_ROLES, EnforcementCertificate, Membership, Role, User
+from apps.accounts.selectors import certificates_expiring
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 
@@ -105,3 +108,64 @@ def demo_accounts_disable(*, user, usernames, public_passwords) -> list[str]:
                 AuthToken.objects.filter(user=account).delete()
                 disabled.append(account.username)
     return disabled
+
+
+# --- enforcement certificates (执法证) ----------------------------------------------------------------------
+
+@transaction.atomic
+def certificate_issue(*, user, officer: User, number: str, issuing_authority: str, valid_from, valid_to, scope,
+                      status=None):
+    """Record (or bring up to date, by number) an officer's certificate; scope: region codes of the areas."""
+    number = (number or "").strip()
+    scope = sorted({str(code).strip() for code in (scope or []) if str(code).strip()})
+    if not number:
+        raise ApplicationError(_("Give the certificate number."), code="number_required", details={"number": [_("This field is required.")]})
+    if not scope:
+        raise ApplicationError(_("Name at least one area of enforcement."), code="scope_required", details={"scope": [_("This field is required.")]})
+    if valid_to < valid_from:
+        raise ApplicationError(_("The certificate ends before it starts."), code="invalid_validity", details={"valid_to": [_("Check the dates.")]})
+    with acting_as(user):
+        certificate, _created = EnforcementCertificate.objects.update_or_create(
+            number=number, defaults={"officer": officer, "issuing_authority": issuing_authority, "valid_from": valid_from,
+                                     "valid_to": valid_to, "scope": scope, "status": status or EnforcementCertificate.Status.VALID},
+        )
+    return certificate
+
+
+@transaction.atomic
+def certificate_set_status(*, user, certificate, status: str):
+    if status not in EnforcementCertificate.Status.values:
+        raise ApplicationError(_("Unknown status."), code="unknown_status")
+    with acting_as(user):
+        certificate.status = status
+        certificate.save(update_fields=["status"])
+    return certificate
+
+
+@transaction.atomic
+def certificates_warn(*, on_date=None) -> dict:
+    """Warn each officer whose certificate ends within CERTIFICATE_WARNING_DAYS, and the squad leaders of the
+    squads they serve in; once per certificate per day (``warned_on``), so the beat may run this often."""
+
+    # Accounts sits below apps.realtime (.importlinter): the sender is configured, apps.realtime.events.publish.
+    publish = import_string(settings.CERTIFICATE_WARNING_PUBLISHER)
+    on_date = on_date or timezone.localdate()
+    rows = list(certificates_expiring(on_date, settings.CERTIFICATE_WARNING_DAYS).select_for_update(of=("self",)))
+    warned = 0
+    for certificate in rows:
+        officer = certificate.officer
+        days = (certificate.valid_to - on_date).days
+        org_ids = sorted({m.organization_id for m in officer.memberships.filter(is_active=True)})
+        leaders = [u for u in staff_members(organization_ids=org_ids, roles=[Role.SQUAD_LEADER]) if u.pk != officer.pk]
+        publish(
+            event="accounts.certificate_expiring", users=[officer, *leaders],
+            title=_("Enforcement certificate expires soon"),
+            body=_("The enforcement certificate %(number)s of %(name)s ends on %(date)s (in %(days)s days).")
+            % {"number": certificate.number, "name": officer, "date": certificate.valid_to.isoformat(), "days": days},
+            payload={"certificate": certificate.number, "officer": officer.pk, "valid_to": certificate.valid_to.isoformat(), "days": days},
+            level="warning",
+        )
+        certificate.warned_on = on_date
+        certificate.save(update_fields=["warned_on"])
+        warned += 1
+    return {"warned": warned}
