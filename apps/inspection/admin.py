@@ -13,6 +13,8 @@ from apps.inspection.models import (
     InspectionRecord,
     InspectorQualification,
     PatrolPlan,
+    Rectification,
+    RectificationPhoto,
     RecordAnswer,
     SelfCheck,
     SelfCheckAnswer,
@@ -119,3 +121,20 @@ class SelfCheckAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["place", "entity", "submitted_by", "checklist"]
     list_select_related = ["place", "entity"]
     inlines = [SelfCheckAnswerInline]
+
+
+class RectificationPhotoInline(admin.TabularInline):
+    model = RectificationPhoto
+    extra = 0
+    fields = ["stage", "image", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["uploaded_at"]
+    raw_id_fields = ["uploaded_by"]
+
+
+@admin.register(Rectification)
+class RectificationAdmin(SimpleHistoryAdmin):
+    list_display = ["place", "item", "origin", "status", "deadline", "issued_at"]
+    list_filter = ["origin", "status"]
+    list_select_related = ["place", "item"]
+    raw_id_fields = ["place", "entity", "item", "self_check", "finding", "issued_by", "answered_by", "decided_by"]
+    inlines = [RectificationPhotoInline]

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.gbcp.models import Place
-from apps.inspection import services
+from apps.inspection import demo_cogov, services
 from apps.inspection.models import Draw, InspectionRecord, InspectorQualification, Outcome, PatrolPlan
 
 # (text, legal basis, case cause code, task category code) per place kind
@@ -118,3 +118,4 @@ def seed(ctx):
                                     title=title, seed_hex=hashlib.sha256(title.encode()).hexdigest())
         services.draw_publish(user=planner, draw=draw)
     ctx.say(f"  inspection records: {InspectionRecord.objects.count()}, draws: {Draw.objects.count()}")
+    demo_cogov.seed(ctx)  # the demo merchant's rectification notice

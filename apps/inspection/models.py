@@ -1,6 +1,10 @@
-"""Checklists, patrol plans and their assignments, double-random draws, inspection records, findings and self-checks."""
+"""Checklists, patrol plans and their assignments, double-random draws, inspection records, findings, self-checks and rectifications."""
+import os
+import uuid
+
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -292,3 +296,80 @@ class SelfCheckAnswer(models.Model):
         verbose_name_plural = _("self-check answers")
         ordering = ["item__order", "item_id"]
         constraints = [models.UniqueConstraint(fields=["self_check", "item"], name="inspection_selfcheck_answer_unique")]
+
+
+def rectification_photo_path(instance, filename):
+    # A random name, never guessable; the file leaves only through the access-checked view (apps.gbcp.files).
+    ext = os.path.splitext(filename)[1].lower() or ".jpg"
+    return f"rectifications/{instance.rectification_id}/{uuid.uuid4().hex}{ext}"
+
+
+class Rectification(models.Model):
+    """整改: a problem the business fixes by a deadline, from its own self-check or as a notice (整改通知) of an inspection."""
+
+    class Origin(models.TextChoices):
+        SELF_CHECK = "self_check", _("self-check (自检自查)")
+        INSPECTION = "inspection", _("inspection notice (整改通知)")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("to be fixed")
+        ANSWERED = "answered", _("answered, awaiting acceptance")
+        RETURNED = "returned", _("returned, fix again")
+        ACCEPTED = "accepted", _("accepted")
+        DONE = "done", _("fixed (self-check)")
+
+    OPEN_STATUSES = (Status.OPEN, Status.RETURNED)
+
+    origin = models.CharField(_("origin"), max_length=16, choices=Origin.choices, db_index=True)
+    place = models.ForeignKey("gbcp.Place", verbose_name=_("place"), on_delete=models.PROTECT, related_name="rectifications")
+    entity = models.ForeignKey("gbcp.Entity", verbose_name=_("business"), on_delete=models.PROTECT, related_name="rectifications")
+    region_code = models.CharField(_("region code"), max_length=12, db_index=True)
+    item = models.ForeignKey(ChecklistItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
+    self_check = models.ForeignKey(SelfCheck, verbose_name=_("self-check"), null=True, blank=True, on_delete=models.CASCADE, related_name="rectifications")
+    finding = models.OneToOneField(Finding, verbose_name=_("finding"), null=True, blank=True, on_delete=models.PROTECT, related_name="rectification")
+    requirement = models.TextField(_("what to fix"), blank=True)
+    deadline = models.DateField(_("deadline"), db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True, db_index=True)
+    answer_note = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rectification (整改)")
+        verbose_name_plural = _("rectifications")
+        ordering = ["deadline", "id"]
+
+    def __str__(self):
+        return f"{self.place} · {self.item}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in self.OPEN_STATUSES and self.deadline < timezone.localdate()
+
+
+class RectificationPhoto(models.Model):
+    """A photo of the problem (the failed self-check item) or of the fix."""
+
+    class Stage(models.TextChoices):
+        PROBLEM = "problem", _("problem")
+        FIX = "fix", _("fix")
+
+    rectification = models.ForeignKey(Rectification, verbose_name=_("rectification"), on_delete=models.CASCADE, related_name="photos")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    image = models.ImageField(_("image"), upload_to=rectification_photo_path)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rectification photo")
+        verbose_name_plural = _("rectification photos")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.image.name

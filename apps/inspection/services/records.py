@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.jurisdiction import covers_code
 from apps.accounts.models import User
+from apps.accounts.selectors import require_certified
 from apps.credit import services as credit
 from apps.evidence.services import evidence_record_many
 from apps.gbcp import citycode
@@ -100,6 +101,8 @@ def _check_co_officer(user, co_officer, place):
     if not (co_officer.is_active and co_officer.has_role(*INSPECTOR_ROLES) and covers_code(co_officer, place.region.code)):
         raise ApplicationError(_("The co-officer is not an officer of this area."), code="invalid_co_officer",
                                details={"co_officer": [_("Name an officer serving here.")]})
+    # Both officers show a valid enforcement certificate (执法证) covering the place (APL art. 42).
+    require_certified([user, co_officer], place.region.code)
 
 
 @transaction.atomic
