@@ -8,6 +8,15 @@ from rest_framework.test import APIClient
 TEST_DISTRICTS = "110101,110102,110108"  # 东城, 西城, 海淀
 
 
+def pytest_configure(config):
+    """Passwords in tests are hashed with a fast hasher: the production hasher (PBKDF2, a million rounds) costs about
+    half a second a user, and the demo city, the personas and the login tests make hundreds of them. What the tests
+    check of passwords (validators, lockout, demo accounts retired) does not depend on the hasher."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -7,12 +7,18 @@ suburban ones large). A grid with no neighbour (an island) is reported but not t
 """
 import json
 import math
+import sys
 
-import numpy as np
-import shapely
-from django.conf import settings
-from esda.getisord import G_Local
-from libpysal.weights import W, Queen
+# pyproj's wheel carries its own PROJ and SQLite libraries; loaded beside SpatiaLite's (the embedded default) they
+# corrupt the heap and the process aborts at exit ("double free or corruption"). esda and libpysal import it only for
+# coordinate reference systems, which Gi* over our own polygons never uses: it is kept out of the process.
+sys.modules.setdefault("pyproj", None)
+
+import numpy as np  # noqa: E402
+import shapely  # noqa: E402
+from django.conf import settings  # noqa: E402
+from esda.getisord import G_Local  # noqa: E402
+from libpysal.weights import W, Queen  # noqa: E402
 from statsmodels.stats.multitest import multipletests
 
 from apps.analytics import selectors

@@ -10,3 +10,6 @@ from cityenforce.settings.work import *  # noqa: F403
 from cityenforce.settings.duty import *  # noqa: F403
 from cityenforce.settings.analytics import *  # noqa: F403
 from cityenforce.settings.wiki import *  # noqa: F403
+from cityenforce.settings.portal import *  # noqa: F403
+from cityenforce.settings.accounts import *  # noqa: F403
+from cityenforce.settings.cases import *  # noqa: F403

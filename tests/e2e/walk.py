@@ -24,19 +24,27 @@ STAFF_PAGES = ["/", "/dispatch/", "/dispatch/overdue/", "/cases/", "/map/", "/de
                "/evidence/", "/inspection/", "/messages/"]
 JOURNEYS = {
     None: [("/report/", 200), ("/report/track/", 200), ("/inspection/public/draws/", 200), ("/accounts/login/", 200),
-           ("/api/docs/", 200)],
+           ("/api/docs/", 200), ("/wiki/", 200, r"^/wiki/[\w-]+/$"), ("/report/business/signup/", 200)],
     # A task page (with its photos through the access-checked view) is reached from the queue.
     "dc_dispatcher": [(p, 200) for p in STAFF_PAGES] + [("/api/docs/", 200), ("/dispatch/?status=closed", 200, r"^/dispatch/tasks/\d+/$")],
     "dc_legal": [("/cases/", 200, r"^/cases/\d+/$"), ("/", 200), ("/credit/objections/", 200)],
     # The officer's phone forms: the on-the-spot penalty and a case of his.
-    "dhm_officer1": [("/cases/onsite/", 200), ("/cases/", 200), ("/inspection/", 200)],
+    "dhm_officer1": [("/cases/onsite/", 200), ("/cases/", 200), ("/inspection/", 200), ("/inspection/record/", 200),
+                     ("/inspection/records/", 200, r"^/inspection/records/\d+/$"), ("/inspection/rectifications/", 200),
+                     ("/duty/mine/", 200)],
+    # The squad leader's duty pages (勤务排班): the week, posts, peak suggestions, coverage with its chart.
+    "dhm_leader": [("/duty/", 200), ("/duty/posts/", 200), ("/duty/peaks/", 200), ("/duty/coverage/", 200), ("/duty/mine/", 200)],
     # Supervision, evaluation and credit: the supervisor's and leader's pages.
     "city_supervisor": [("/supervision/", 200, r"^/supervision/\d+/$"), ("/supervision/new/", 200), ("/evaluation/", 200, r"^/evaluation/units/\d+/$"),
                         ("/evaluation/schemes/", 200)],
-    "dc_leader": [("/supervision/", 200), ("/evaluation/", 200), ("/credit/", 200)],
+    "dc_leader": [("/supervision/", 200), ("/evaluation/", 200), ("/credit/", 200), ("/analytics/", 200), ("/report/notices/", 200),
+                  ("/accounts/certificates/", 200), ("/wiki/", 200)],
+    "city_analyst": [("/analytics/", 200)],
     "citizen": [("/", 200), ("/report/", 200), ("/dispatch/", 403), ("/cases/", 403), ("/map/", 403), ("/supervision/", 403),
                 ("/evaluation/", 403), ("/credit/", 403)],
-    "merchant": [("/", 200), ("/report/", 200), ("/dispatch/", 403), ("/ledger/", 403), ("/credit/mine/", 200), ("/supervision/", 403)],
+    "merchant": [("/", 200), ("/report/", 200), ("/dispatch/", 403), ("/ledger/", 403), ("/credit/mine/", 200), ("/supervision/", 403),
+                 ("/report/business/", 200), ("/inspection/self-check/", 200, r"^/inspection/self-check/places/\d+/$"),
+                 ("/inspection/rectifications/", 200), ("/analytics/", 403)],
     "admin": [("/admin/", 200), ("/admin/dispatch/task/", 200), ("/dispatch/", 200)],
 }
 BLANK_PNG = bytes.fromhex(

@@ -34,3 +34,10 @@ def test_the_admin_task_list_shows_no_full_count_and_no_date_drilldown(admin_cli
     changelist = response.context["cl"]
     assert changelist.show_full_result_count is False and changelist.date_hierarchy is None
     assert isinstance(changelist.paginator, EstimatingPaginator)
+
+
+@pytest.mark.django_db
+@override_settings(PAGING_EXACT_COUNT_LIMIT=0)
+def test_an_empty_queryset_counts_zero_without_asking_the_planner():
+    assert count_of(Task.objects.none()) == (0, False)
+    assert count_of(Task.objects.filter(pk__in=[])) == (0, False)
