@@ -24,7 +24,7 @@ STAFF_PAGES = ["/", "/dispatch/", "/dispatch/overdue/", "/cases/", "/map/", "/de
                "/evidence/", "/inspection/", "/messages/"]
 JOURNEYS = {
     None: [("/report/", 200), ("/report/track/", 200), ("/inspection/public/draws/", 200), ("/accounts/login/", 200),
-           ("/api/docs/", 200), ("/wiki/", 200, r"^/wiki/[\w-]+/$"), ("/report/business/signup/", 200)],
+           ("/api/docs/", 200), ("/wiki/", 200, r"^/wiki/p/[\w-]+/$"), ("/report/business/signup/", 200)],
     # A task page (with its photos through the access-checked view) is reached from the queue.
     "dc_dispatcher": [(p, 200) for p in STAFF_PAGES] + [("/api/docs/", 200), ("/dispatch/?status=closed", 200, r"^/dispatch/tasks/\d+/$")],
     "dc_legal": [("/cases/", 200, r"^/cases/\d+/$"), ("/", 200), ("/credit/objections/", 200)],
@@ -44,7 +44,7 @@ JOURNEYS = {
                 ("/evaluation/", 403), ("/credit/", 403)],
     "merchant": [("/", 200), ("/report/", 200), ("/dispatch/", 403), ("/ledger/", 403), ("/credit/mine/", 200), ("/supervision/", 403),
                  ("/report/business/", 200), ("/inspection/self-check/", 200, r"^/inspection/self-check/places/\d+/$"),
-                 ("/inspection/rectifications/", 200), ("/analytics/", 403)],
+                 ("/inspection/rectifications/", 403), ("/analytics/", 403)],
     "admin": [("/admin/", 200), ("/admin/dispatch/task/", 200), ("/dispatch/", 200)],
 }
 BLANK_PNG = bytes.fromhex(
