@@ -109,7 +109,7 @@ class CaseDetailSerializer(CaseListSerializer):
     extensions = CaseExtensionSerializer(many=True, read_only=True)
     officers = serializers.StringRelatedField(many=True, read_only=True)
     payment = serializers.SerializerMethodField()
-    task = serializers.CharField(source="task.number", default=None, read_only=True)
+    task = serializers.CharField(source="task.number", default=None, allow_null=True, read_only=True)
     actions = serializers.SerializerMethodField(help_text=(
         "The steps the requesting user may do on this case now, named as in the policy table of the case's procedure "
         "(apps/cases/policy.py): the same actions the case page shows."))

@@ -15,7 +15,7 @@ from apps.gbcp.models import Organization
 class TaskListSerializer(serializers.ModelSerializer):
     point = PointField(read_only=True)
     category = serializers.SerializerMethodField()
-    organization = serializers.CharField(source="organization.name", default=None, read_only=True)
+    organization = serializers.CharField(source="organization.name", default=None, allow_null=True, read_only=True)
     alert = serializers.SerializerMethodField(
         help_text='"red": past the deadline, "yellow": four fifths of the time used, "": on time, closed or no deadline '
                   "(judged from the deadline at the time of the request)")
@@ -104,11 +104,11 @@ class TaskDetailSerializer(TaskListSerializer):
     reporter_name = MaskedField("name")
     reporter_phone = MaskedField("phone")
     logs = TaskLogSerializer(many=True, read_only=True)
-    master = serializers.CharField(source="master.number", default=None, read_only=True)
+    master = serializers.CharField(source="master.number", default=None, allow_null=True, read_only=True)
     suggestions = SuggestionSerializer(source="duplicate_candidates", many=True, read_only=True)
     photos = TaskPhotoSerializer(many=True, read_only=True, help_text="report photos, then feedback photos after handling")
     rating = serializers.SerializerMethodField(help_text="the reporter's rating once given; null while unrated (never counted as satisfied)")
-    reopened_from = serializers.CharField(source="reopened_from.number", default=None, read_only=True,
+    reopened_from = serializers.CharField(source="reopened_from.number", default=None, allow_null=True, read_only=True,
                                           help_text="number of the closed task this one redoes (重办)")
     reopenings = serializers.SerializerMethodField(help_text="numbers of the tasks that redo this one after a dissatisfied rating")
     open311_contact = serializers.SerializerMethodField(help_text="what an Open311 client sent of its user (masked); null for other sources")

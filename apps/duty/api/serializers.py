@@ -20,7 +20,7 @@ def _caller(serializer):
 
 class PostSerializer(serializers.ModelSerializer):
     squad_name = serializers.CharField(source="squad.name", read_only=True)
-    grid_name = serializers.CharField(source="grid.name", default=None, read_only=True)
+    grid_name = serializers.CharField(source="grid.name", default=None, allow_null=True, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     geometry = serializers.SerializerMethodField()
 
@@ -73,7 +73,7 @@ class PostCreateSerializer(serializers.Serializer):
 
 class ShiftAssignmentSerializer(serializers.ModelSerializer):
     officer_name = serializers.CharField(source="officer.__str__", read_only=True)
-    post_name = serializers.CharField(source="post.name", default=None, read_only=True)
+    post_name = serializers.CharField(source="post.name", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = ShiftAssignment
@@ -177,7 +177,7 @@ class OnDutySerializer(serializers.ModelSerializer):
     squad = serializers.CharField(source="shift.squad.name", read_only=True)
     starts_at = serializers.DateTimeField(source="shift.starts_at", read_only=True)
     ends_at = serializers.DateTimeField(source="shift.ends_at", read_only=True)
-    post_name = serializers.CharField(source="post.name", default=None, read_only=True)
+    post_name = serializers.CharField(source="post.name", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = ShiftAssignment

@@ -51,3 +51,29 @@ def document_errors(result, generator, request, public):
             for code in codes:
                 operation["responses"].setdefault(code, {"description": DESCRIPTIONS[code], "content": content})
     return result
+
+
+LOCAL_TIME = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$"
+
+
+def local_times(result, generator, request, public):
+    """drf-spectacular POSTPROCESSING_HOOK: a time of day here is local wall-clock time (Asia/Shanghai), "08:30:00".
+
+    OpenAPI's ``format: time`` is RFC 3339's full-time, which needs an offset ("08:30:00+08:00"); a duty shift starting
+    at 08:30 has none, so the schema says what the API really sends: HH:MM or HH:MM:SS.
+    """
+
+    def visit(node):
+        if isinstance(node, dict):
+            if node.get("format") == "time" and node.get("type") == "string":
+                del node["format"]
+                node["pattern"] = LOCAL_TIME
+                node.setdefault("description", "Local time of day (Asia/Shanghai), HH:MM[:SS] · 当地时间")
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(result)
+    return result

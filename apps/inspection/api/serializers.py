@@ -30,7 +30,7 @@ def _viewer(serializer):
 
 
 class ChecklistItemSerializer(serializers.ModelSerializer):
-    category = serializers.CharField(source="category.code", default=None, read_only=True)
+    category = serializers.CharField(source="category.code", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = ChecklistItem
@@ -83,7 +83,7 @@ class _AnswerOutSerializer(serializers.Serializer):
 class InspectionFindingSerializer(serializers.ModelSerializer):
     item = serializers.CharField(source="item.text", read_only=True)
     cause_code = serializers.CharField(source="item.cause_code", read_only=True)
-    task = serializers.CharField(source="task.number", default=None, read_only=True)
+    task = serializers.CharField(source="task.number", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = Finding
@@ -189,9 +189,9 @@ class ReplaySerializer(serializers.Serializer):
 
 
 class PlanSerializer(serializers.ModelSerializer):
-    n_open = serializers.IntegerField(read_only=True, default=None)
-    n_overdue = serializers.IntegerField(read_only=True, default=None)
-    n_done = serializers.IntegerField(read_only=True, default=None)
+    n_open = serializers.IntegerField(read_only=True, default=None, allow_null=True)
+    n_overdue = serializers.IntegerField(read_only=True, default=None, allow_null=True)
+    n_done = serializers.IntegerField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = PatrolPlan

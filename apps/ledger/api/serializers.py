@@ -22,7 +22,7 @@ class GeoJSONField(serializers.Field):
 
 class LineageSerializer(serializers.Serializer):
     source_department = serializers.CharField(read_only=True)
-    source_file = serializers.CharField(source="source_batch.file_name", default=None, read_only=True)
+    source_file = serializers.CharField(source="source_batch.file_name", default=None, allow_null=True, read_only=True)
     source_batch = serializers.IntegerField(source="source_batch_id", read_only=True)
     source_row = serializers.IntegerField(read_only=True)
 
@@ -62,7 +62,7 @@ class FrontageZoneSerializer(serializers.ModelSerializer):
     zone = GeoJSONField(read_only=True)
     responsible_name = MaskedField("name")
     responsible_phone = MaskedField("phone")
-    responsible_entity = serializers.CharField(source="responsible_entity.name", default=None, read_only=True)
+    responsible_entity = serializers.CharField(source="responsible_entity.name", default=None, allow_null=True, read_only=True)
     lineage = LineageSerializer(source="*", read_only=True)
 
     class Meta:
@@ -89,7 +89,7 @@ class KeyPointSerializer(serializers.ModelSerializer):
 
 class FindingSerializer(serializers.ModelSerializer):
     rule_display = serializers.CharField(source="get_rule_display", read_only=True)
-    place = serializers.CharField(source="place.city_code", default=None, read_only=True)
+    place = serializers.CharField(source="place.city_code", default=None, allow_null=True, read_only=True)
     licence = serializers.CharField(source="licence.number", default=None, read_only=True, allow_null=True)
     status = serializers.CharField(read_only=True, help_text="open, sent_back or resolved")
 

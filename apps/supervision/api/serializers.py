@@ -22,7 +22,7 @@ class SupervisionItemListSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     alert = serializers.CharField(read_only=True)
     alert_display = serializers.CharField(source="get_alert_display", read_only=True)
-    rule = serializers.CharField(source="rule.name", default=None, read_only=True)
+    rule = serializers.CharField(source="rule.name", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = SupervisionItem

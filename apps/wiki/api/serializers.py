@@ -8,7 +8,7 @@ from apps.wiki.policy import WIKI
 
 class WikiPageListSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    revision = serializers.IntegerField(source="current.number", read_only=True, default=None)
+    revision = serializers.IntegerField(source="current.number", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Page
@@ -112,8 +112,8 @@ class WikiProposalSerializer(serializers.ModelSerializer):
     page = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     proposer = serializers.StringRelatedField()
     moderator = serializers.StringRelatedField()
-    base = serializers.IntegerField(source="base.number", read_only=True, default=None)
-    revision = serializers.IntegerField(source="revision.number", read_only=True, default=None)
+    base = serializers.IntegerField(source="base.number", read_only=True, default=None, allow_null=True)
+    revision = serializers.IntegerField(source="revision.number", read_only=True, default=None, allow_null=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     actions = serializers.SerializerMethodField()
 
