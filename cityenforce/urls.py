@@ -31,6 +31,8 @@ api_patterns = [
     path("duty/", include("apps.duty.api.urls")),
     path("analytics/", include("apps.analytics.api.urls")),
     path("wiki/", include("apps.wiki.api.urls")),
+    path("coordination/", include("apps.coordination.api.urls")),
+    path("emergency/", include("apps.emergency.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script under the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api_docs.html"), name="api-docs"),
@@ -56,6 +58,8 @@ urlpatterns = [
     path("duty/", include("apps.duty.urls")),
     path("analytics/", include("apps.analytics.urls")),
     path("wiki/", include("apps.wiki.urls")),
+    path("coordination/", include("apps.coordination.urls")),
+    path("emergency/", include("apps.emergency.urls")),
     # Both logins: POSTs per client address are rate limited here; failures lock out through django-axes.
     path("accounts/login/", rate_limit("login")(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

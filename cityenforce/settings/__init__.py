@@ -13,3 +13,5 @@ from cityenforce.settings.wiki import *  # noqa: F403
 from cityenforce.settings.portal import *  # noqa: F403
 from cityenforce.settings.accounts import *  # noqa: F403
 from cityenforce.settings.cases import *  # noqa: F403
+from cityenforce.settings.coordination import *  # noqa: F403
+from cityenforce.settings.emergency import *  # noqa: F403

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "apps.duty",
     "apps.analytics",
     "apps.wiki",
+    "apps.coordination",
+    "apps.emergency",
 ]
 
 MIDDLEWARE = [
@@ -285,7 +287,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Every operation documents the refusals it can answer, in the error format (apps.gbcp.api.schema). Enums stay
     # inline: named enum components collide across apps ("status", "level", "source" mean different sets).
-    "POSTPROCESSING_HOOKS": ["apps.gbcp.api.schema.document_errors"],
+    "POSTPROCESSING_HOOKS": ["apps.gbcp.api.schema.document_errors", "apps.gbcp.api.schema.local_times"],
     # Swagger UI and ReDoc from our own static files (drf-spectacular-sidecar): no CDN, and the CSP holds.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

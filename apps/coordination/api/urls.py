@@ -1,0 +1,2 @@
+"""API of coordination, mounted at /api/coordination/."""
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Models of coordination (协调联动)."""

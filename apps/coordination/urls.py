@@ -1,0 +1,2 @@
+"""Pages of coordination, mounted at /coordination/."""
+urlpatterns = []

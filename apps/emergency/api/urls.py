@@ -1,0 +1,2 @@
+"""API of emergency, mounted at /api/emergency/."""
+urlpatterns = []

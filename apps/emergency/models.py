@@ -1,0 +1,1 @@
+"""Models of emergency (应急调度)."""

@@ -1,0 +1,2 @@
+"""Pages of emergency, mounted at /emergency/."""
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Settings of apps.emergency (应急调度); every value can come from the environment."""
