@@ -7,3 +7,9 @@ class CreditConfig(AppConfig):
     name = "apps.credit"
     label = "credit"
     verbose_name = _("Credit and risk")
+
+    def ready(self):
+        from apps.credit import receivers  # the models are loaded only now
+        from apps.gbcp.signals import frontage_assessed  # noqa: I001 (beside the receivers it connects)
+
+        frontage_assessed.connect(receivers.on_frontage_assessed, dispatch_uid="credit.frontage_assessed")

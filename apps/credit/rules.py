@@ -27,7 +27,10 @@ KINDS = (PENALTY, FINDING, SELF_CHECK, COMPLAINT, FRONTAGE, COMMENDATION, IMPORT
 DEFAULT_WEIGHTS = {
     PENALTY: -10, "penalty_decision_warning": -4, "penalty_decision_major": -20,
     FINDING: -3, SELF_CHECK: 1, "self_check_failed": 0, COMPLAINT: -2, FRONTAGE: 0, COMMENDATION: 5, IMPORTED: 0,
+    "frontage_good": 1, "frontage_fair": 0, "frontage_poor": -2,
 }
+# 门前三包: a month's assessment grade (ledger.FrontageAssessment.Grade) → the rule whose weight it carries.
+FRONTAGE_RULES = {"good": "frontage_good", "fair": "frontage_fair", "poor": "frontage_poor"}
 DEFAULT_VALIDITY_DAYS = {PENALTY: 1095, FINDING: 365, SELF_CHECK: 180, COMPLAINT: 365, FRONTAGE: 365, COMMENDATION: 730, IMPORTED: 365}
 # 信用修复: which kinds may be repaired, and how many days after they occurred at the earliest.
 DEFAULT_REPAIR_AFTER_DAYS = {PENALTY: 365, FINDING: 90, COMPLAINT: 90, FRONTAGE: 90}

@@ -14,6 +14,7 @@ from apps.ledger.models import (
     Correction,
     EntitySource,
     Finding,
+    FrontageAssessment,
     FrontageZone,
     KeyPoint,
     Licence,
@@ -45,6 +46,25 @@ class FrontageZoneAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     search_fields = ["code", "place__name", "responsible_name"]
     list_select_related = ["place", "source_batch"]
     raw_id_fields = ["place", "responsible_entity", "source_batch"]
+
+
+@admin.register(FrontageAssessment)
+class FrontageAssessmentAdmin(SimpleHistoryAdmin):
+    """Read-only: an assessment is recorded through its page or the API (credit follows it), never edited here."""
+
+    list_display = ["zone", "period", "grade", "entity", "assessor", "region_code", "created_at"]
+    list_filter = ["grade"]
+    search_fields = ["zone__code", "zone__place__name", "entity__name"]
+    list_select_related = ["zone", "entity", "assessor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(KeyPoint)

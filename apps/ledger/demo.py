@@ -5,15 +5,17 @@ Files are generated deterministically from the places, so a second run imports i
 importer recognises them by SHA-256 and nothing changes.
 """
 import csv
+import datetime as dt
 import hashlib
 import io
 import random
 
 from django.contrib.gis.geos import Point
+from django.utils import timezone
 
 from apps.gbcp.models import Place
 from apps.ledger import services
-from apps.ledger.models import ComparisonRun, SourceBatch
+from apps.ledger.models import ComparisonRun, FrontageZone, SourceBatch
 
 DEMO_FOOD_DEPARTMENT = "市场监督管理局"
 MAX_ROWS = 400  # enough to show; keeps the full-size demo fast
@@ -123,3 +125,13 @@ def seed(ctx):
     if not ComparisonRun.objects.exists():
         run = services.comparison_run(user=None)
         ctx.say(f"  comparison: {run.findings_new} findings")
+    assess_last_month(rng)
+
+
+def assess_last_month(rng, limit=12):
+    """Last month's 门前三包 assessments of the first zones (generated demo results; credit follows each)."""
+    month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    for zone in FrontageZone.objects.filter(is_active=True).exclude(assessments__period=month).select_related("place__operator").order_by("code")[:limit]:
+        results = {duty: ("failed" if rng.random() < 0.2 else "passed") for duty in services.zone_duties(zone)}
+        services.frontage_assess(user=None, zone=zone, period=month, results=results, assessed_on=month + dt.timedelta(days=27),
+                                 note="演示数据 demo")

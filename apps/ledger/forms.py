@@ -2,7 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.ledger.models import Correction
+from apps.ledger.models import Correction, FrontageAssessment, FrontageZone
 
 IMPORT_KINDS = [("licences", _("licences")), ("zones", _("frontage zones")), ("key_points", _("key points")), ("entities", _("entities")),
                 ("places", _("places"))]
@@ -48,3 +48,21 @@ class CorrectionReportForm(forms.Form):
     def __init__(self, *args, fields=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["field"].choices = list(fields)
+
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+def frontage_form(duties, **kwargs):
+    """The 门前三包 assessment form: the month, passed/failed for each duty the zone carries, a note."""
+    labels = dict(FrontageZone.Duty.choices)
+    fields = {
+        "period": forms.RegexField(label=_("month (YYYY-MM)"), regex=MONTH_PATTERN, max_length=7,
+                                   widget=forms.TextInput(attrs={"type": "month"}),
+                                   error_messages={"invalid": _("Give the month as YYYY-MM.")}),
+    }
+    for duty in duties:
+        fields[f"duty_{duty}"] = forms.ChoiceField(label=labels[duty], choices=FrontageAssessment.Outcome.choices,
+                                                   widget=forms.RadioSelect, initial=FrontageAssessment.Outcome.PASSED)
+    fields["note"] = forms.CharField(label=_("note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    return type("FrontageAssessmentForm", (forms.Form,), fields)(**kwargs)

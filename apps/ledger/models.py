@@ -339,3 +339,45 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.target_type.model}#{self.target_id}.{self.field} → {self.proposed_value}"
+
+
+class FrontageAssessment(models.Model):
+    """门前三包 考核: one month's assessment of a frontage zone, duty by duty; it counts for the responsible business's credit."""
+
+    class Outcome(models.TextChoices):
+        PASSED = "passed", _("met (达标)")
+        FAILED = "failed", _("not met (不达标)")
+
+    class Grade(models.TextChoices):
+        GOOD = "good", _("good (优良)")
+        FAIR = "fair", _("fair (合格)")
+        POOR = "poor", _("poor (不合格)")
+
+    zone = models.ForeignKey(FrontageZone, verbose_name=_("frontage zone"), on_delete=models.PROTECT, related_name="assessments")
+    period = models.DateField(_("month assessed"), help_text=_("The first day of the month the assessment covers."))
+    assessed_on = models.DateField(_("assessed on"))
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assessor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    results = models.JSONField(_("results by duty"), default=dict, help_text=_("Duty → passed/failed."))
+    grade = models.CharField(_("grade"), max_length=8, choices=Grade.choices, db_index=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    entity = models.ForeignKey("gbcp.Entity", verbose_name=_("responsible entity"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField(_("region code"), max_length=12, db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("frontage assessment (门前三包考核)")
+        verbose_name_plural = _("frontage assessments")
+        ordering = ["-period", "-id"]
+        constraints = [models.UniqueConstraint(fields=["zone", "period"], name="ledger_frontage_assessment_once_a_month")]
+
+    def __str__(self):
+        return f"{self.zone.code} {self.period:%Y-%m} {self.get_grade_display()}"
+
+    @property
+    def failed_duties(self) -> list[str]:
+        return [duty for duty, outcome in self.results.items() if outcome == self.Outcome.FAILED]
+
+    def failed_duty_labels(self) -> list[str]:
+        labels = dict(FrontageZone.Duty.choices)
+        return [str(labels.get(duty, duty)) for duty in self.failed_duties]

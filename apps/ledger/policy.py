@@ -16,6 +16,8 @@ from apps.workflow.policy import JURISDICTION, Policy, Step
 
 # Roles that import, compare, send back and review corrections within their jurisdiction.
 LEDGER_MANAGER_ROLES = (Role.ADMINISTRATOR, Role.DISPATCHER, Role.SQUAD_LEADER)
+# 门前三包 考核: the street's officers and squad leaders assess the zones of their jurisdiction each month.
+FRONTAGE_ASSESSOR_ROLES = (Role.ADMINISTRATOR, Role.SQUAD_LEADER, Role.OFFICER)
 
 SUBJECT_LABEL = gettext_lazy("ledger record")  # the policy translates its subject_label at run time
 
@@ -45,6 +47,7 @@ LEDGER = Policy(
         Step("import", roles=LEDGER_MANAGER_ROLES, where=JURISDICTION),
         Step("compare", roles=LEDGER_MANAGER_ROLES, where=JURISDICTION),
         Step("send_back", roles=LEDGER_MANAGER_ROLES, where=JURISDICTION),
+        Step("assess_frontage", roles=FRONTAGE_ASSESSOR_ROLES, where=JURISDICTION),
         Step("review_correction", roles=LEDGER_MANAGER_ROLES, where=JURISDICTION, statuses=(Correction.Status.PENDING,)),
     ),
 )

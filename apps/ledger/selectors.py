@@ -1,12 +1,12 @@
 """Reads of the ledger: what other apps ask of it (intervals, licences of a place) and the lists staff see by jurisdiction."""
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.accounts.jurisdiction import covers_code, scope_filter
 from apps.gbcp.errors import NotFound
 from apps.gbcp.models import Place
-from apps.ledger.models import ComparisonRun, Correction, Finding, FrontageZone, KeyPoint, Licence, SendBack, SourceBatch
+from apps.ledger.models import ComparisonRun, Correction, Finding, FrontageAssessment, FrontageZone, KeyPoint, Licence, SendBack, SourceBatch
 
 
 def _active_key_points(today=None):
@@ -115,6 +115,27 @@ def zone_get_for_user(*, user, id) -> FrontageZone:
     if zone is None:
         raise NotFound()
     return zone
+
+
+def zone_month_list_for_user(*, user, period, q=None, assessed=None) -> QuerySet:
+    """Active zones of the user's jurisdiction, each annotated with its assessment of ``period`` (month) if any."""
+    of_month = FrontageAssessment.objects.filter(zone=OuterRef("pk"), period=period)
+    qs = zone_list_for_user(user=user).filter(is_active=True).annotate(
+        month_grade=Subquery(of_month.values("grade")[:1]), month_assessment=Subquery(of_month.values("pk")[:1]))
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(place__name__icontains=q) | Q(responsible_entity__name__icontains=q))
+    if assessed is True:
+        qs = qs.filter(month_assessment__isnull=False)
+    elif assessed is False:
+        qs = qs.filter(month_assessment__isnull=True)
+    return qs
+
+
+def assessment_list_for_user(*, user, zone_id=None) -> QuerySet:
+    qs = FrontageAssessment.objects.filter(scope_filter(user, "region_code")).select_related("zone", "zone__place", "assessor", "entity")
+    if zone_id:
+        qs = qs.filter(zone_id=zone_id)
+    return qs.order_by("-period", "-id")
 
 
 def key_point_list_for_user(*, user, active_only=False) -> QuerySet:

@@ -1,7 +1,7 @@
 """Staff pages of ledger, mounted at /ledger/."""
 from django.urls import path
 
-from apps.ledger import views
+from apps.ledger import views, views_frontage
 
 urlpatterns = [
     path("", views.overview, name="ledger-overview"),
@@ -15,4 +15,6 @@ urlpatterns = [
     path("corrections/<int:pk>/review/", views.correction_review, name="ledger-correction-review"),
     path("import/", views.import_page, name="ledger-import"),
     path("map/", views.map_page, name="ledger-map"),
+    path("frontage/", views_frontage.frontage_list, name="ledger-frontage"),
+    path("frontage/<int:pk>/", views_frontage.frontage_assess, name="ledger-frontage-assess"),
 ]

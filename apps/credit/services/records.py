@@ -87,10 +87,10 @@ def record_complaint_upheld(*, user=None, entity, source_ref, upheld_on=None, re
 
 
 @transaction.atomic
-def record_frontage_performance(*, user=None, entity, source_ref, weight, assessed_on=None, reason="", place=None) -> CreditRecord:
-    """门前三包 performance: the assessment gives the points (positive or negative)."""
-    return _record(user=user, entity=entity, kind=rules.FRONTAGE, source_ref=source_ref, weight=weight, occurred_on=assessed_on, reason=reason,
-                   place=place)
+def record_frontage_performance(*, user=None, entity, source_ref, weight=None, rule="", assessed_on=None, reason="", place=None) -> CreditRecord:
+    """门前三包 performance: the points come from the rule set by the assessment's grade (``rule``), or are given (``weight``)."""
+    return _record(user=user, entity=entity, kind=rules.FRONTAGE, source_ref=source_ref, weight=weight, rule=rule, occurred_on=assessed_on,
+                   reason=reason, place=place)
 
 
 @transaction.atomic

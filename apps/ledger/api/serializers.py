@@ -10,7 +10,7 @@ from apps.gbcp.api.fields import MaskedField
 from apps.gbcp.masking import clearance_for, mask
 from apps.ledger.forms import MAX_UPLOAD_BYTES
 from apps.ledger.imports import COLUMNS
-from apps.ledger.models import Correction, Finding, FrontageZone, KeyPoint, Licence, SendBack
+from apps.ledger.models import Correction, Finding, FrontageAssessment, FrontageZone, KeyPoint, Licence, SendBack
 from apps.ledger.selectors import correction_mask_kind
 
 
@@ -215,3 +215,22 @@ class PlaceLedgerSerializer(serializers.Serializer):
     zones = FrontageZoneSerializer(many=True)
     key_points = KeyPointSerializer(many=True)
     corrections = CorrectionSerializer(many=True)
+
+
+class FrontageAssessmentSerializer(serializers.ModelSerializer):
+    zone = serializers.CharField(source="zone.code", read_only=True)
+    period = serializers.DateField(format="%Y-%m", read_only=True)
+    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+    failed_duties = serializers.ListField(child=serializers.CharField(), read_only=True)
+    assessor = serializers.CharField(source="assessor.get_full_name", default=None, allow_null=True, read_only=True)
+
+    class Meta:
+        model = FrontageAssessment
+        fields = ["id", "zone", "period", "assessed_on", "results", "grade", "grade_display", "failed_duties", "note", "assessor", "created_at"]
+
+
+class FrontageAssessSerializer(serializers.Serializer):
+    period = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+    results = serializers.DictField(child=serializers.ChoiceField(choices=FrontageAssessment.Outcome.choices),
+                                    help_text="duty → passed/failed, for every duty of the zone")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

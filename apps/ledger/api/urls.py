@@ -8,6 +8,7 @@ urlpatterns = [
     path("licences/<int:pk>/", views.LicenceDetailView.as_view(), name="api-ledger-licence-detail"),
     path("zones/", views.ZoneListView.as_view(), name="api-ledger-zone-list"),
     path("zones/<int:pk>/", views.ZoneDetailView.as_view(), name="api-ledger-zone-detail"),
+    path("zones/<int:pk>/assessments/", views.ZoneAssessmentView.as_view(), name="api-ledger-zone-assessments"),
     path("key-points/", views.KeyPointListView.as_view(), name="api-ledger-key-point-list"),
     path("key-points/<int:pk>/", views.KeyPointDetailView.as_view(), name="api-ledger-key-point-detail"),
     path("places/<int:pk>/", views.PlaceLedgerView.as_view(), name="api-ledger-place"),

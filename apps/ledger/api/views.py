@@ -12,7 +12,7 @@ from apps.gbcp.errors import NotFound
 from apps.gbcp.selectors import place_get_for_user
 from apps.ledger import selectors, services
 from apps.ledger.api import serializers as s
-from apps.ledger.models import Correction, Finding, FrontageZone, KeyPoint, Licence, SendBack
+from apps.ledger.models import Correction, Finding, FrontageAssessment, FrontageZone, KeyPoint, Licence, SendBack
 
 
 def _flag(value):
@@ -60,6 +60,25 @@ class ZoneDetailView(APIView):
     @extend_schema(responses=s.FrontageZoneSerializer)
     def get(self, request, pk):
         return Response(s.FrontageZoneSerializer(selectors.zone_get_for_user(user=request.user, id=pk), context={"request": request}).data)
+
+
+class ZoneAssessmentView(generics.ListAPIView):
+    """门前三包 考核 of one zone: its assessments, newest month first; POST records a month's assessment."""
+
+    serializer_class = s.FrontageAssessmentSerializer
+    queryset = FrontageAssessment.objects.none()  # for the schema; requests read through the selector
+
+    def get_queryset(self):
+        zone = selectors.zone_get_for_user(user=self.request.user, id=self.kwargs["pk"])
+        return selectors.assessment_list_for_user(user=self.request.user, zone_id=zone.pk)
+
+    @extend_schema(request=s.FrontageAssessSerializer, responses={201: s.FrontageAssessmentSerializer})
+    def post(self, request, pk):
+        zone = selectors.zone_get_for_user(user=request.user, id=pk)
+        serializer = s.FrontageAssessSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = services.frontage_assess(user=request.user, zone=zone, **serializer.validated_data)
+        return Response(s.FrontageAssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
 class KeyPointListView(generics.ListAPIView):
