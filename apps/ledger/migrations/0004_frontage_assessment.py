@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gbcp', '0005_privacy_access_log_retention_runs'),
+        ('gbcp', '0004_city_code_counter_names'),
         ('ledger', '0003_entity_and_place_lineage'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
