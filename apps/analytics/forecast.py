@@ -11,7 +11,6 @@ from datetime import timedelta
 import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
-from statsmodels.tsa.statespace.sarimax import SARIMAX
 from threadpoolctl import threadpool_limits
 
 from apps.analytics import selectors
@@ -67,6 +66,8 @@ def history(*, user, filters, series="total"):
 
 def model_forecast(y, exog_past, exog_future, horizon=HORIZON):
     """(mean, lower, upper) of the 80 % interval, clipped at zero; regressor columns never seen in the past are dropped."""
+    from statsmodels.tsa.statespace.sarimax import SARIMAX  # scipy/statsmodels/esda load in about a second: imported where used, not at every process start
+
     keep = exog_past.any(axis=0)
     past = exog_past[:, keep] if keep.any() else None
     future = exog_future[:, keep] if keep.any() else None

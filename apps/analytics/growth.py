@@ -5,8 +5,6 @@ not changed, given the total N = x₀ + … + x_k, x₀ would be Binomial(N, 1/(
 Poisson rates). One-sided test for growth (scipy.stats.binomtest), Benjamini–Hochberg over the categories tested.
 """
 from django.conf import settings
-from scipy.stats import binomtest
-from statsmodels.stats.multitest import multipletests
 
 from apps.analytics import selectors
 from apps.gbcp.models import Category
@@ -14,6 +12,8 @@ from apps.gbcp.models import Category
 
 def growth_test(current: int, baseline: list[int], *, q=None) -> dict:
     """The test for one category (BH correction is applied by ``growth``)."""
+    from scipy.stats import binomtest  # scipy/statsmodels/esda load in about a second: imported where used, not at every process start
+
     k = len(baseline)
     total = current + sum(baseline)
     mean = sum(baseline) / k if k else 0
@@ -32,6 +32,8 @@ def growth(*, user, filters, k=None) -> dict:
     rows = [{"category": {"id": pk, "code": codes.get(pk, ""), "name": names.get(pk, "")}, **growth_test(counts[0], counts[1:])}
             for pk, counts in windows.items()]
     if rows:
+        from statsmodels.stats.multitest import multipletests  # scipy/statsmodels/esda load in about a second: imported where used, not at every process start
+
         reject, p_fdr, _s, _b = multipletests([r["p"] for r in rows], alpha=q, method="fdr_bh")
         for row, significant, adjusted in zip(rows, reject, p_fdr):
             row["p"] = round(row["p"], 5)

@@ -17,9 +17,6 @@ sys.modules.setdefault("pyproj", None)
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 from django.conf import settings  # noqa: E402
-from esda.getisord import G_Local  # noqa: E402
-from libpysal.weights import W, Queen  # noqa: E402
-from statsmodels.stats.multitest import multipletests
 
 from apps.analytics import selectors
 
@@ -40,6 +37,10 @@ def gi_star(counts, polygons, *, q=None, permutations=None, seed=None) -> list[d
     out = [{"z": None, "p": None, "p_fdr": None, "class": UNTESTED} for _ in range(n)]
     if n < 3:
         return out
+    from esda.getisord import G_Local  # scipy/statsmodels/esda load in about a second: imported where used, not at every process start
+    from libpysal.weights import W, Queen
+    from statsmodels.stats.multitest import multipletests
+
     y = np.asarray(counts, dtype=float)
     queen = Queen.from_iterable(polygons, silence_warnings=True)
     tested = [i for i in range(n) if queen.cardinalities[queen.id_order[i]] > 0]

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.utils import timezone
-from scipy import stats
 
 from apps.dispatch import selectors as dispatch_selectors
 from apps.dispatch.models import Status
@@ -62,6 +61,8 @@ def peak_cells(*, user, grids, now=None, weeks=None, fdr=None, min_count=None) -
     for grid_id, received_at in intake_times(user=user, grid_ids=index, start=now - dt.timedelta(weeks=weeks), end=now):
         local = timezone.localtime(received_at)
         counts[index[grid_id], local.weekday() * 24 + local.hour] += 1
+    from scipy import stats  # scipy/statsmodels/esda load in about a second: imported where used, not at every process start
+
     lam = counts.sum(axis=1, keepdims=True) / HOURS_OF_WEEK
     lam_cells = np.broadcast_to(lam, counts.shape)
     p = np.where(counts > 0, stats.poisson.sf(counts - 1, np.where(lam_cells > 0, lam_cells, 1.0)), 1.0)
