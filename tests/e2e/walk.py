@@ -26,7 +26,8 @@ JOURNEYS = {
     None: [("/report/", 200), ("/report/track/", 200), ("/inspection/public/draws/", 200), ("/accounts/login/", 200),
            ("/api/docs/", 200), ("/wiki/", 200, r"^/wiki/p/[\w-]+/$"), ("/report/business/signup/", 200)],
     # A task page (with its photos through the access-checked view) is reached from the queue.
-    "dc_dispatcher": [(p, 200) for p in STAFF_PAGES] + [("/api/docs/", 200), ("/dispatch/?status=closed", 200, r"^/dispatch/tasks/\d+/$")],
+    "dc_dispatcher": [(p, 200) for p in STAFF_PAGES] + [("/api/docs/", 200), ("/dispatch/?status=closed", 200, r"^/dispatch/tasks/\d+/$"),
+                      ("/ledger/frontage/", 200, r"^/ledger/frontage/\d+/$")],
     "dc_legal": [("/cases/", 200, r"^/cases/\d+/$"), ("/", 200), ("/credit/objections/", 200)],
     # The officer's phone forms: the on-the-spot penalty and a case of his.
     "dhm_officer1": [("/cases/onsite/", 200), ("/cases/", 200), ("/inspection/", 200), ("/inspection/record/", 200),
