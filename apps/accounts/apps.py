@@ -23,5 +23,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from apps.accounts import checks  # noqa: F401  (registers the rate-limit, demo-account and proxy checks)
+        from apps.accounts import privacy  # models load only once the app registry is ready (AppConfig.ready)
+
+        privacy.register()
 
         post_migrate.connect(_retire_demo_accounts, sender=self, dispatch_uid="accounts-retire-demo-accounts")

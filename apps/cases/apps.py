@@ -10,3 +10,6 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from apps.cases import checks  # noqa: F401  (registers the payment system checks)
+        from apps.cases import privacy  # declares personal data to apps.gbcp.privacy once the registry is ready
+
+        privacy.register()

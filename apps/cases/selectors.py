@@ -12,6 +12,7 @@ from apps.gbcp import citycode
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.masking import Clearance, clearance_for, mask
 from apps.gbcp.models import Entity, Person, Place
+from apps.gbcp.privacy import note_unmasked
 from apps.gbcp.validators import is_valid_resident_id, is_valid_uscc
 
 
@@ -174,6 +175,8 @@ def party_lookup(*, user, code: str) -> dict:
         return {"kind": PartyKind.ORGANISATION, "code": code, "name": entity.name if entity else "", "valid": True, "linked": entity is not None}
     if len(code) == 18 and is_valid_resident_id(code):
         person = Person.objects.filter(id_number=code).first()
+        if person is not None:
+            note_unmasked(user=user, value=mask("id_number", code, clearance), what="id_number", subject=person)
         return {"kind": PartyKind.CITIZEN, "code": mask("id_number", code, clearance), "name": mask("name", person.name, clearance) if person else "",
                 "valid": True, "linked": person is not None}
     if citycode.is_valid(code):

@@ -7,3 +7,8 @@ class DevicesConfig(AppConfig):
     name = "apps.devices"
     label = "devices"
     verbose_name = _("Devices and alarms")
+
+    def ready(self):
+        from apps.devices import privacy  # declares personal data to apps.gbcp.privacy once the registry is ready
+
+        privacy.register()

@@ -16,3 +16,7 @@ class DispatchConfig(AppConfig):
 
         post_save.connect(classifier.forget_keywords, sender=Category, dispatch_uid="dispatch-forget-keywords-save")
         post_delete.connect(classifier.forget_keywords, sender=Category, dispatch_uid="dispatch-forget-keywords-delete")
+
+        from apps.dispatch import privacy  # imports models: not before the app registry is ready (AppConfig.ready)
+
+        privacy.register()

@@ -10,14 +10,16 @@ from openpyxl.styles import Font
 from apps.dispatch import overdue
 from apps.gbcp import spreadsheet
 from apps.gbcp.masking import mask
+from apps.gbcp.privacy import note_unmasked
 
 
 def _local(value):
     return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
-def queue_xlsx(*, tasks, clearance) -> bytes:
-    """``tasks``: an iterable of queue rows (with ``deadline_state`` annotated)."""
+def queue_xlsx(*, tasks, clearance, viewer=None) -> bytes:
+    """``tasks``: an iterable of queue rows (with ``deadline_state`` annotated); what ``viewer`` gets unmasked goes on the
+    access log (one batch for the request)."""
     states = {overdue.RED: _("overdue"), overdue.YELLOW: _("nearly due"), "": ""}
     wb = Workbook()
     ws = wb.active
@@ -34,6 +36,8 @@ def queue_xlsx(*, tasks, clearance) -> bytes:
             states.get(getattr(task, "deadline_state", "") or "", ""),
             mask("name", task.reporter_name, clearance), mask("phone", task.reporter_phone, clearance),
         ]))
+        if viewer is not None and (task.reporter_name or task.reporter_phone):
+            note_unmasked(user=viewer, value=mask("phone", task.reporter_phone or task.reporter_name, clearance), what="reporter", subject=task)
     for row in ws.iter_rows(min_row=2, min_col=2, max_col=9):
         for cell in (row[0], row[7]):
             cell.number_format = "yyyy-mm-dd hh:mm"

@@ -54,7 +54,7 @@ def queue(request):
     qs = selectors_workbench.queue_for_user(user=request.user, **_queue_filters(request, form))
     if request.GET.get("format") == "xlsx":
         rows = qs[: selectors_workbench.EXPORT_LIMIT]
-        response = HttpResponse(export.queue_xlsx(tasks=rows, clearance=clearance_for(request.user)),
+        response = HttpResponse(export.queue_xlsx(tasks=rows, clearance=clearance_for(request.user), viewer=request.user),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="tasks-{timezone.localdate().isoformat()}.xlsx"'
         return response

@@ -5,7 +5,9 @@ from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.gbcp import services
-from apps.gbcp.models import CalendarDay, CalendarYear, Category, CityCodeSequence, Entity, Grid, Organization, Person, Place, Region
+from apps.gbcp.models import (
+    AccessLogEntry, CalendarDay, CalendarYear, Category, CityCodeSequence, Entity, Grid, Organization, Person, Place, Region, RetentionRun,
+)
 
 
 class GeoHistoryAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
@@ -151,3 +153,30 @@ class CityCodeSequenceAdmin(admin.ModelAdmin):
 
 admin.site.site_header = _("CityEnforce administration")
 admin.site.site_title = _("CityEnforce")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The privacy records show what happened; nobody edits or deletes them by hand (the retention job prunes the log)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "username", "subject_type", "subject_id", "subject_label", "purpose", "client_ip")
+    list_filter = ("subject_type", "purpose")
+    search_fields = ("username", "subject_id")
+    date_hierarchy = "at"
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "finished_at", "status", "triggered_by")
+    list_filter = ("status",)

@@ -306,3 +306,7 @@ class CityCodeSequence(models.Model):
         verbose_name = _("city code counter")
         verbose_name_plural = _("city code counters")
         constraints = [models.UniqueConstraint(fields=["region_code", "kind"], name="citycode_sequence_unique")]
+
+
+# The privacy records (access log, retention runs) live in their own module; imported here so Django finds them.
+from apps.gbcp.privacy.models import AccessLogEntry, RetentionRun  # noqa: E402,F401

@@ -7,3 +7,8 @@ class LedgerConfig(AppConfig):
     name = "apps.ledger"
     label = "ledger"
     verbose_name = _("Ledger")
+
+    def ready(self):
+        from apps.ledger import privacy  # declares personal data to apps.gbcp.privacy once the registry is ready
+
+        privacy.register()

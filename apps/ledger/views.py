@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.decorators import staff_required
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.masking import clearance_for, mask_phone
+from apps.gbcp.privacy import note_unmasked
 from apps.ledger import forms, selectors, services
 from apps.ledger.models import Correction, Finding, FrontageZone, LicenceKind
 from apps.ledger.policy import LEDGER, own_area
@@ -157,7 +158,7 @@ def import_page(request):
     return render(request, "ledger/import.html", {"form": form, "report": report})
 
 
-def _geojson(zones, key_points, clearance):
+def _geojson(zones, key_points, clearance, viewer=None):
     features = []
     for zone in zones:
         if zone.zone is None:
@@ -165,6 +166,7 @@ def _geojson(zones, key_points, clearance):
         features.append({"type": "Feature", "geometry": json.loads(zone.zone.geojson), "properties": {
             "layer": "zone", "title": f"{zone.code} {zone.place.name}", "detail": "、".join(str(DUTIES.get(d, d)) for d in zone.duties),
             "person": zone.responsible_name, "phone": mask_phone(zone.responsible_phone, clearance)}})
+        note_unmasked(user=viewer, value=zone.responsible_phone, what="responsible_phone", subject=zone)  # full clearance: logged
     for point in key_points:
         geometry = point.area or (point.place.point if point.place else None)
         if geometry is None:
@@ -180,7 +182,7 @@ def map_page(request):
     zones = selectors.zone_list_for_user(user=request.user)[:2000]
     key_points = selectors.key_point_list_for_user(user=request.user, active_only=True)[:500]
     return render(request, "ledger/map.html", {
-        "geojson": _geojson(zones, key_points, clearance_for(request.user)), **_map_context(),
+        "geojson": _geojson(zones, key_points, clearance_for(request.user), viewer=request.user), **_map_context(),
     })
 
 

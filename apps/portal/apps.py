@@ -7,3 +7,8 @@ class PortalConfig(AppConfig):
     name = "apps.portal"
     label = "portal"
     verbose_name = _("Citizen portal")
+
+    def ready(self):
+        from apps.portal import privacy  # declares personal data to apps.gbcp.privacy once the registry is ready
+
+        privacy.register()

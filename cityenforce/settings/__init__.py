@@ -15,3 +15,4 @@ from cityenforce.settings.accounts import *  # noqa: F403
 from cityenforce.settings.cases import *  # noqa: F403
 from cityenforce.settings.coordination import *  # noqa: F403
 from cityenforce.settings.emergency import *  # noqa: F403
+from cityenforce.settings.privacy import *  # noqa: F403

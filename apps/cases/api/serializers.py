@@ -13,6 +13,7 @@ from apps.cases.selectors import staff_list_for_user
 from apps.gbcp.api.fields import BoundedDateField, MaskedField, PointField
 from apps.gbcp.masking import clearance_for, mask
 from apps.gbcp.models import Place
+from apps.gbcp.privacy import note_unmasked
 from apps.gbcp.selectors import place_list_for_user
 
 
@@ -131,7 +132,10 @@ class CaseDetailSerializer(CaseListSerializer):
         # A credit code is public; a resident ID is masked by clearance.
         if obj.party_kind == PartyKind.ORGANISATION:
             return obj.party_code
-        return mask("id_number", obj.party_code, clearance_for(getattr(self.context.get("request"), "user", None)))
+        user = getattr(self.context.get("request"), "user", None)
+        shown = mask("id_number", obj.party_code, clearance_for(user))
+        note_unmasked(user=user, value=shown, what="party_code", subject=obj)  # full clearance: on the access log
+        return shown
 
     def get_payment(self, obj) -> dict | None:
         payment = getattr(obj, "payment", None) if hasattr(obj, "payment") else None

@@ -6,20 +6,30 @@ from rest_framework import serializers
 
 from apps.gbcp.api.params import EARLIEST_YEAR, LATEST_YEAR, parse_lat_lon
 from apps.gbcp.masking import clearance_for, mask
+from apps.gbcp.privacy import note_unmasked
 
 
 @extend_schema_field(OpenApiTypes.STR)
 class MaskedField(serializers.Field):
-    """Read-only personal data, masked for the requesting user's clearance."""
+    """Read-only personal data, masked for the requesting user's clearance; read unmasked, it goes on the access log
+    (apps.gbcp.privacy: one batch per request) with the record it belongs to as the subject."""
 
     def __init__(self, kind, **kwargs):
         self.kind = kind
+        self._subject = None
         kwargs["read_only"] = True
         super().__init__(**kwargs)
 
+    def get_attribute(self, instance):
+        # The serializer asks for the attribute, then its representation, row by row: the row is the subject.
+        self._subject = instance if hasattr(instance, "_meta") else None
+        return super().get_attribute(instance)
+
     def to_representation(self, value):
-        request = self.context.get("request")
-        return mask(self.kind, value, clearance_for(getattr(request, "user", None)))
+        user = getattr(self.context.get("request"), "user", None)
+        shown = mask(self.kind, value, clearance_for(user))
+        note_unmasked(user=user, value=shown, what=self.field_name or self.kind, subject=self._subject)
+        return shown
 
 
 @extend_schema_field(

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from apps.gbcp.api.fields import MaskedField
 from apps.gbcp.masking import clearance_for, mask
+from apps.gbcp.privacy import note_unmasked
 from apps.ledger.forms import MAX_UPLOAD_BYTES
 from apps.ledger.imports import COLUMNS
 from apps.ledger.models import Correction, Finding, FrontageAssessment, FrontageZone, KeyPoint, Licence, SendBack
@@ -154,7 +155,11 @@ class CorrectionSerializer(serializers.ModelSerializer):
 
     def _masked(self, obj, value):
         kind = correction_mask_kind(model_name=obj.target_type.model, field=obj.field)
-        return mask(kind, value, clearance_for(self._viewer())) if kind else value
+        if not kind:
+            return value
+        shown = mask(kind, value, clearance_for(self._viewer()))
+        note_unmasked(user=self._viewer(), value=shown, what=obj.field, subject=obj)  # full clearance: on the access log
+        return shown
 
     def get_current_value(self, obj) -> str:
         return self._masked(obj, obj.current_value)

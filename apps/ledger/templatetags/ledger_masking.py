@@ -2,6 +2,7 @@
 from django import template
 
 from apps.gbcp.masking import clearance_for, mask
+from apps.gbcp.privacy import note_unmasked
 from apps.ledger.selectors import correction_mask_kind
 
 register = template.Library()
@@ -15,4 +16,8 @@ def correction_value(context, correction, which):
     if which == "proposed" and user is not None and getattr(user, "pk", None) == correction.reported_by_id:
         return value
     kind = correction_mask_kind(model_name=correction.target_type.model, field=correction.field)
-    return mask(kind, value, clearance_for(user)) if kind else value
+    if not kind:
+        return value
+    shown = mask(kind, value, clearance_for(user))
+    note_unmasked(user=user, value=shown, what=f"{correction.field}", subject=correction)  # full clearance: on the access log
+    return shown
