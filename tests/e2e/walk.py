@@ -46,7 +46,9 @@ JOURNEYS = {
     "merchant": [("/", 200), ("/report/", 200), ("/dispatch/", 403), ("/ledger/", 403), ("/credit/mine/", 200), ("/supervision/", 403),
                  ("/report/business/", 200), ("/inspection/self-check/", 200, r"^/inspection/self-check/places/\d+/$"),
                  ("/inspection/rectifications/", 403), ("/analytics/", 403)],
-    "admin": [("/admin/", 200), ("/admin/dispatch/task/", 200), ("/dispatch/", 200)],
+    # The administrator as data-protection officer: the access log, the retention runs, one person's data.
+    "admin": [("/admin/", 200), ("/admin/dispatch/task/", 200), ("/dispatch/", 200), ("/accounts/privacy/", 200),
+              ("/accounts/privacy/subject/", 200)],
 }
 BLANK_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8ffff3f0005fe02fe"
