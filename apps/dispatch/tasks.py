@@ -37,8 +37,11 @@ def retrain_classifier():
 
 @shared_task
 def prune_intake_keys():
-    """Hourly: forget idempotency keys past their lifetime."""
-    return services.intake_keys_prune()
+    """Hourly: forget idempotency keys past their lifetime (intake's, officers' steps', evidence uploads'; inspection
+    records' go with the daily assignment sweep, as dispatch may not import inspection)."""
+    from apps.evidence.services import upload_keys_prune  # reason: the key-pruning job also serves the field client's uploads
+
+    return services.intake_keys_prune() + services.officer_action_keys_prune() + upload_keys_prune()
 
 
 @shared_task

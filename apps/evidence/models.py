@@ -180,3 +180,26 @@ class SigningKey(models.Model):
 
     def __str__(self):
         return f"{self.key_id[:16]} ({self.status})"
+
+
+class UploadKey(models.Model):
+    """An idempotency key (幂等键) of an evidence upload sent by a phone that may retry (the offline field client).
+
+    Scoped to the user who sent it; a retry with the key gets the first answer, never a second evidence file.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    response_status = models.PositiveSmallIntegerField(_("response status"), default=0)
+    response_body = models.JSONField(_("response body"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("evidence upload idempotency key")
+        verbose_name_plural = _("evidence upload idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="evidence_upload_key_unique_per_user")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.key}"

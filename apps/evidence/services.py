@@ -4,6 +4,7 @@ import hashlib
 import logging
 import time
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.gis.geos import Point
 from django.core.files.storage import default_storage
@@ -13,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from apps.evidence import filecheck, merkle, signing
 from apps.evidence.log import canonical_entry
-from apps.evidence.models import Evidence, LogEntry, LogNode, LogState, SigningKey, TreeHead
+from apps.evidence.models import Evidence, LogEntry, LogNode, LogState, SigningKey, TreeHead, UploadKey
+from apps.gbcp import idempotency
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 from apps.gbcp.files import save_file_atomic
@@ -263,3 +265,15 @@ def tree_head_sign(*, user=None) -> TreeHead:
     with transaction.atomic(), acting_as(user):
         state = _lock_state()
         return _sign_head(state)
+
+
+def evidence_upload_idempotent(*, user, key: str | None, fingerprint: str, run):
+    """``run()`` records the upload and returns (status code, JSON body); at most once per (user, key), so a phone
+    retrying an upload it queued offline never logs the file twice. Returns (status, body, replayed)."""
+    return idempotency.run_once(UploadKey, user=user, key=key, fingerprint=fingerprint, run=run, ttl_hours=settings.DISPATCH_INTAKE_KEY_TTL_HOURS)
+
+
+def upload_keys_prune(*, now=None) -> int:
+    """Forget upload keys past their lifetime (the hourly key-pruning job)."""
+    deleted, _per_model = UploadKey.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted

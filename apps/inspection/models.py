@@ -373,3 +373,26 @@ class RectificationPhoto(models.Model):
 
     def __str__(self):
         return self.image.name
+
+
+class RecordKey(models.Model):
+    """An idempotency key (幂等键) of an inspection record sent by a phone that may retry (the offline field client).
+
+    Scoped to the user who sent it; a retry with the key gets the first answer, never a second record.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    response_status = models.PositiveSmallIntegerField(_("response status"), default=0)
+    response_body = models.JSONField(_("response body"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("inspection record idempotency key")
+        verbose_name_plural = _("inspection record idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="inspection_record_key_unique_per_user")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.key}"

@@ -7,7 +7,8 @@ from apps.inspection.services import rectifications
 
 @shared_task
 def sweep_overdue_assignments():
-    """Daily: open assignments past their due date become overdue."""
+    """Daily: open assignments past their due date become overdue; record idempotency keys past their lifetime are forgotten."""
+    services.record_keys_prune()
     return services.assignment_sweep_overdue(user=None)
 
 

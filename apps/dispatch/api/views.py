@@ -1,9 +1,12 @@
 """Task API for the mobile client: my tasks (with the steps the caller may do, ``actions``), accept/return, arrive,
 feedback, refer, defer, escalate, report in."""
+import json
+
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -11,6 +14,7 @@ from apps.cases.selectors import cause_get
 from apps.dispatch import selectors, services
 from apps.dispatch.api import serializers as s
 from apps.dispatch.models import DuplicateCandidate, TaskLog, TaskPhoto, WhistleSummons
+from apps.gbcp import idempotency
 from apps.gbcp.files import send_image
 
 
@@ -68,20 +72,35 @@ class TaskPhotoView(APIView):
 
 
 class _ActionView(APIView):
+    """A step on a task; with an ``Idempotency-Key`` header a retry answers the first answer again
+    (``Idempotent-Replayed: true``), the same key with another request is a 422."""
+
     serializer_class = None
 
     def act(self, request, task, data):  # pragma: no cover - overridden
         raise NotImplementedError
 
     def post(self, request, pk):
+        key = idempotency.key_from_request(request)
         task = _task(request, pk)
-        data = {}
-        if self.serializer_class is not None:
-            serializer = self.serializer_class(data=request.data, context={"request": request, "task": task})
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
-        self.act(request, task, data)
-        return _detail(request, task)
+
+        def run():
+            data = {}
+            if self.serializer_class is not None:
+                serializer = self.serializer_class(data=request.data, context={"request": request, "task": task})
+                serializer.is_valid(raise_exception=True)
+                data = serializer.validated_data
+            self.act(request, task, data)
+            response = _detail(request, task)
+            return response.status_code, json.loads(JSONRenderer().render(response.data))
+
+        answer = services.officer_action_idempotent(
+            user=request.user, key=key, action=type(self).__name__, task=task, fingerprint=idempotency.request_fingerprint(request, type(self).__name__, task.pk) if key else "", run=run,
+        )
+        response = Response(answer.body, status=answer.status_code)
+        if answer.replayed:
+            response[idempotency.REPLAY_HEADER] = "true"
+        return response
 
 
 def _action(name, serializer, func, doc):

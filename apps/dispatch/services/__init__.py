@@ -5,6 +5,7 @@ whistles (吹哨报到), the deadline sweep, partners with their replies, and th
 modules are here.
 """
 from apps.dispatch.services._common import MAX_PHOTOS
+from apps.dispatch.services.action_keys import ActionAnswer, officer_action_idempotent, officer_action_keys_prune
 from apps.dispatch.services.deadlines import deadlines_sweep
 from apps.dispatch.services.deferrals import deferral_approve, deferral_write_off, task_defer
 from apps.dispatch.services.duplicates import duplicate_decide
@@ -50,6 +51,7 @@ from apps.dispatch.services.steps import (
 from apps.dispatch.services.whistles import summons_report_in, whistle_blow
 
 __all__ = [
+    "ActionAnswer", "officer_action_idempotent", "officer_action_keys_prune",
     "MAX_PHOTOS", "TRACKING_ALPHABET", "IntakeAnswer", "IntakeResult", "deadlines_sweep", "deferral_approve", "deferral_write_off",
     "duplicate_decide", "hotline_ticket_receive", "intake_keys_prune", "open311_request_create", "outbox_deliver",
     "outbox_deliver_due", "outbox_enqueue", "partner_ensure", "partner_rotate_hotline_secret", "partner_rotate_open311_key",

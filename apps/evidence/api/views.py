@@ -1,4 +1,6 @@
 """Evidence API: upload, metadata, file, inclusion proof, bundle; public key, tree heads and consistency proofs for anyone."""
+import json
+
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -6,12 +8,14 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.evidence import keys, log, selectors, services
 from apps.evidence.api import serializers as s
 from apps.evidence.bundle import build_bundle, bundle_file_name
+from apps.gbcp import idempotency
 from apps.gbcp.api.parsers import BoundedFormParser
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.files import send_file
@@ -38,13 +42,25 @@ class EvidenceListCreateView(generics.ListAPIView):
 
     @extend_schema(request=s.EvidenceUploadSerializer, responses={201: s.EvidenceSerializer})
     def post(self, request):
+        """With an ``Idempotency-Key`` header a retried upload answers the first answer again (``Idempotent-Replayed: true``)."""
+        key = idempotency.key_from_request(request)
+        code, body, replayed = services.evidence_upload_idempotent(
+            user=request.user, key=key, fingerprint=idempotency.request_fingerprint(request, "evidence-upload") if key else "",
+            run=lambda: (status.HTTP_201_CREATED, json.loads(JSONRenderer().render(self._record(request)))),
+        )
+        response = Response(body, status=code)
+        if replayed:
+            response[idempotency.REPLAY_HEADER] = "true"
+        return response
+
+    def _record(self, request):
         serializer = s.EvidenceUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         subject = selectors.subject_get_for_user(user=request.user, subject_type=data.pop("subject_type"), subject_id=data.pop("subject_id"))
         evidence = services.evidence_record(user=request.user, subject=subject, **data)
         evidence = selectors.evidence_get_for_user(user=request.user, id=evidence.pk)
-        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+        return s.EvidenceSerializer(evidence).data
 
 
 class EvidenceDetailView(APIView):

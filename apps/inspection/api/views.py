@@ -1,11 +1,15 @@
 """Inspection API for the mobile client and staff: draws and their replay, records, findings, self-checks, plans, assignments."""
+import json
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.gbcp import idempotency
 from apps.gbcp.api.params import parse_date_param, parse_id_param
 from apps.gbcp.api.parsers import BoundedFormParser, BoundedJSONParser
 from apps.gbcp.errors import ApplicationError
@@ -89,6 +93,18 @@ class RecordListCreateView(generics.ListCreateAPIView):
     @extend_schema(request={"application/json": s.RecordCreateSerializer, "multipart/form-data": s.RecordCreateSerializer},
                    responses={201: s.RecordDetailSerializer})
     def post(self, request, *args, **kwargs):
+        """With an ``Idempotency-Key`` header a retry answers the first answer again (``Idempotent-Replayed: true``)."""
+        key = idempotency.key_from_request(request)
+        code, body, replayed = services.inspection_record_idempotent(
+            user=request.user, key=key, fingerprint=idempotency.request_fingerprint(request, "inspection-record") if key else "",
+            run=lambda: (status.HTTP_201_CREATED, json.loads(JSONRenderer().render(self._record(request)))),
+        )
+        response = Response(body, status=code)
+        if replayed:
+            response[idempotency.REPLAY_HEADER] = "true"
+        return response
+
+    def _record(self, request):
         data = s.RecordCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         d = data.validated_data
@@ -102,7 +118,7 @@ class RecordListCreateView(generics.ListCreateAPIView):
             licence_photo=d.get("licence_photo"), uscc_typed=d.get("uscc", ""), note=d.get("note", ""), draw=d.get("draw"),
         )
         record = selectors.record_get_for_user(user=request.user, id=record.pk)
-        return Response(s.RecordDetailSerializer(record).data, status=status.HTTP_201_CREATED)
+        return s.RecordDetailSerializer(record).data
 
 
 class RecordDetailView(APIView):
