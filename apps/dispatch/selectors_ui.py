@@ -20,6 +20,8 @@ def queue_for_user(*, user, status=None, source=None, alert=None, category=None,
         DuplicateCandidate.objects.filter(task=OuterRef("pk"), decision=DuplicateCandidate.Decision.SUGGESTED)
         .order_by().values("task").annotate(n=Count("pk")).values("n")
     )
+    # On PostgreSQL the order below is read from the partial index dispatch_task_open_queue (migration 0010): change
+    # the expression and the index together.
     return qs.annotate(
         suggestion_count=Coalesce(Subquery(pending, output_field=IntegerField()), Value(0)),
         new_first=Case(When(status=Status.NEW, then=Value(0)), default=Value(1), output_field=IntegerField()),
