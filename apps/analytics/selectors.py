@@ -155,3 +155,25 @@ def top_categories(*, user, filters, n=None) -> list[str]:
     qs = (tasks(user=user, filters=filters, start=start, end=filters.end).filter(category__isnull=False)
           .values("category__code").annotate(n=Count("id")).order_by("-n", "category__code"))
     return [row["category__code"] for row in qs[: n or settings.ANALYTICS_TOP_CATEGORIES]]
+
+
+def scoped_tasks(*, user):
+    """Every task of the viewer's analysing jurisdiction (no period), merged duplicates left out: the big screen's base."""
+    return dispatch_selectors.task_list_for_user(user=user).order_by().filter(_scope_q(user)).exclude(status=Status.MERGED)
+
+
+def report_list_for_user(*, user):
+    """Monthly reports of the viewer's jurisdiction: a district's reports to its readers, the city-wide ones ("")
+    only to city-level readers (a prefix of four digits or fewer: the city) and superusers."""
+    from apps.analytics.models import MonthlyReport  # reason: selectors otherwise read only other apps' tables
+
+    found = prefixes(user)
+    qs = MonthlyReport.objects.all()
+    if found is EVERYTHING:
+        return qs
+    q = Q(pk__in=[])
+    for prefix in found:
+        q |= Q(region_code__startswith=prefix) & ~Q(region_code="")
+        if len(prefix) <= 4:
+            q |= Q(region_code="")
+    return qs.filter(q)

@@ -85,3 +85,21 @@ def figure_xlsx(*, figure: str, data: dict, demo: bool) -> bytes:
     rows = [[r["day"], None, r["mean"], r["low"], r["high"], r["naive"]] for r in data["forecast"]]
     rows = [[h["day"], h["count"], None, None, None, None] for h in data["history"]] + rows
     return _book(_("Forecast"), [_("day"), _("reports"), _("forecast"), _("80% low"), _("80% high"), _("seasonal naive")], rows, note)
+
+
+def monthly_report_make(*, month, region: str = "", user=None):
+    """Draw the month's PDF and store it as a ``MonthlyReport`` (one row per month and region; a rerun replaces it)."""
+    from django.core.files.base import ContentFile  # reason: only this writer stores files
+
+    from apps.analytics import report  # reason: reportlab is loaded only when a report is drawn
+    from apps.analytics.models import MonthlyReport  # reason: kept beside the report writer
+
+    user = user or CityWide()
+    data = report.gather(user=user, month=month, region=region)
+    pdf = report.render_pdf(data)
+    with transaction.atomic():
+        MonthlyReport.objects.filter(month=data["first"], region_code=region).delete()
+        found = MonthlyReport(month=data["first"], region_code=region, total=data["total"], demo=data["demo"])
+        found.file.save(f"analysis-{data['first']:%Y-%m}{('-' + region) if region else ''}.pdf", ContentFile(pdf), save=False)
+        found.save()
+    return found

@@ -10,3 +10,15 @@ def weekly_backtest():
     """Weekly (beat): backtest the forecast of every series up to yesterday and store the errors beside it."""
     results = services.backtests_run(filters=parse_filters({}))
     return {"series": len(results)}
+
+
+@shared_task
+def monthly_report():
+    """Monthly (beat, the 1st): the previous month's analysis report for the whole city."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    found = services.monthly_report_make(month=last_month.replace(day=1))
+    return {"report": found.pk}

@@ -3,14 +3,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from apps.accounts.decorators import staff_required
-from apps.analytics import figures, forecast, hotspots, selectors, services
+from apps.analytics import figures, forecast, hotspots, screen as screen_figures, selectors, services
 from apps.analytics.filters import parse_filters
 from apps.analytics.models import Backtest
 from apps.gbcp.errors import ApplicationError
+from apps.gbcp.files import send_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -74,3 +75,33 @@ def export(request, figure):
     response = HttpResponse(services.figure_xlsx(figure=figure, data=data, demo=data["demo"]), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{figure}-{filters.first}-{filters.last}.xlsx"'
     return response
+
+
+@staff_required
+def screen(request):
+    """The big screen (大屏) for the command centre: the shell; figures come from /api/analytics/screen/ and live
+    tasks, units and alarms over /ws/map/ (the live map's socket)."""
+    _allowed(request)
+    return render(request, "analytics/screen.html", {
+        "tiles_url": settings.MAP_TILES_URL, "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+        "refresh_s": max(30, getattr(settings, "ANALYTICS_SCREEN_CACHE_S", 30)), "scope": screen_figures.scope_key(request.user),
+        "labels": {"today": _("today"), "average": _("same weekday, 4-week average"), "reports": _("reports"),
+                   "live": _("live"), "offline": _("reconnecting…"), "noTiles": _("Base map unreachable: vector layers only"),
+                   "demo": _("Demo data are generated"), "none": _("none")},
+    })
+
+
+@staff_required
+def reports(request):
+    """The monthly analysis reports (月度分析报告) of the viewer's jurisdiction."""
+    _allowed(request)
+    return render(request, "analytics/reports.html", {"reports": selectors.report_list_for_user(user=request.user)[:120]})
+
+
+@staff_required
+def report_download(request, pk):
+    """One report's PDF; another jurisdiction's report answers 404 like a missing one."""
+    _allowed(request)
+    found = get_object_or_404(selectors.report_list_for_user(user=request.user), pk=pk)
+    return send_file(request, found.file, content_type="application/pdf", inline=False,
+                     download_name=f"analysis-{found.month:%Y-%m}{('-' + found.region_code) if found.region_code else ''}.pdf")

@@ -112,7 +112,8 @@ def font_path() -> str:
     )
 
 
-def _register_font() -> str:
+def register_font() -> str:
+    """The reportlab name of the configured CJK font, registered once per file (documents, and other apps' PDFs)."""
     path = font_path()
     # One registered name per file, so changing the setting (tests do) takes effect.
     name = "CaseCJK-" + hashlib.sha1(path.encode()).hexdigest()[:10]
@@ -256,7 +257,7 @@ def render_pdf(content: DocumentContent) -> bytes:
         raise ValueError(f"unknown document kind {content.kind!r}")
     if not content.verify_url:
         raise ValueError("every document carries a verification QR code: verify_url is empty")
-    font = _register_font()
+    font = register_font()
     styles = _styles(font)
     title = DOCUMENT_KINDS[content.kind]
 

@@ -14,6 +14,12 @@ ANALYTICS_TOP_CATEGORIES = 5
 # Generated demo history (演示数据) written by the demo seed through apps.dispatch.services.history; 0 turns it off.
 ANALYTICS_DEMO_HISTORY_DAYS = int(os.environ.get("ANALYTICS_DEMO_HISTORY_DAYS", "120"))
 
+from celery.schedules import crontab  # noqa: E402
+
 from cityenforce.settings.work import CELERY_BEAT_SCHEDULE  # noqa: E402
 
+ANALYTICS_SCREEN_CACHE_S = int(os.environ.get("ANALYTICS_SCREEN_CACHE_S", "30"))  # the big screen's figures, per scope
+
+CELERY_BEAT_SCHEDULE["analytics-monthly-report"] = {"task": "apps.analytics.tasks.monthly_report",
+                                                    "schedule": crontab(minute=30, hour=2, day_of_month=1)}
 CELERY_BEAT_SCHEDULE["analytics-weekly-backtest"] = {"task": "apps.analytics.tasks.weekly_backtest", "schedule": 7 * 24 * 3600.0}

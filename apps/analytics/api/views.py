@@ -5,7 +5,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.analytics import figures, forecast, hotspots, selectors
+from apps.analytics import figures, forecast, hotspots, screen, selectors
 from apps.analytics.filters import parse_filters
 from apps.dispatch.models import Source
 
@@ -76,3 +76,14 @@ class ForecastView(FigureView):
                    responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(self._data(request, series=request.query_params.get("series") or "total"))
+
+
+class ScreenView(APIView):
+    """The big screen (大屏): live counts, today's intake by hour against the same weekday's average, top categories
+    and sources today, open tasks for the map, the active incidents; the viewer's jurisdiction, cached briefly."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        if not selectors.may_analyse(request.user):
+            raise PermissionDenied()
+        return Response({**screen.screen(user=request.user), "incidents": screen.active_incidents(user=request.user)})
