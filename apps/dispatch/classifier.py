@@ -217,6 +217,12 @@ class TextClassifier:
             )
         return predictions
 
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Every category's probability for one text (dedup's topic when the keywords name nothing)."""
+        self._require_fitted()
+        [row] = _probabilities(self.pipeline, [text])
+        return {code: float(p) for code, p in zip(self.labels, row)}
+
     def evaluate(self, texts, labels) -> dict:
         predictions = self.predict_many(texts)
         return classification_metrics(labels, [p.code for p in predictions])

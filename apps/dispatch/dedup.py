@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import Q
 
 from apps.dispatch import dedup_text
-from apps.dispatch.classifier import keyword_classifier
+from apps.dispatch.classifier import default_threshold, keyword_classifier, live_model
 from apps.dispatch.models import OPEN_STATUSES, Task
 from apps.gbcp.distance import box_around, metres_between
 
@@ -127,9 +127,9 @@ def score(*, point, text, received_at, reporter_phone, candidate, rule: Rule, ke
     return Scored(candidate=candidate, score=round(total, 4), parts=parts)
 
 
-# The scoring intake uses today (settings.DISPATCH_DEDUP_SCORING): "bigram" — distance 0.30, time 0.15, text 0.45 ×
-# Jaccard of character bigrams, reporter 0.10 — until the paraphrase scoring above has been measured on real pairs
-# through intake (docs/INTELLIGENCE.md): in the suite it merged distinct complaints of one problem at one place.
+# The former scoring (settings.DISPATCH_DEDUP_SCORING="bigram"): distance 0.30, time 0.15, text 0.45 × Jaccard of
+# character bigrams, reporter 0.10. Kept to compare with (dedup_eval) and as a fallback; "paraphrase" is the default
+# since it was measured through intake (docs/INTELLIGENCE.md).
 BIGRAM_WEIGHTS = {"distance": 0.30, "time": 0.15, "text": 0.45}
 
 
@@ -153,13 +153,18 @@ def score_bigram(*, point, text, received_at, reporter_phone, candidate, rule: R
     return Scored(candidate=candidate, score=round(total, 4), parts=parts)
 
 
+def topic_source() -> dedup_text.TopicSource:
+    """The named problem of a text: keywords first, the live classifier where they name nothing and it is sure."""
+    return dedup_text.TopicSource(keyword_classifier(), live_model(), default_threshold())
+
+
 def find_duplicates(*, point, text, received_at, category, reporter_phone="", exclude_id=None) -> tuple[Rule, list[Scored]]:
     rule = rule_for(category)
     if point is None:
         return rule, []
     scored = []
     mode = settings.DISPATCH_DEDUP_SCORING
-    keywords, idf = (keyword_classifier(), dedup_text.idf_table()) if mode == "paraphrase" else (None, None)
+    keywords, idf = (topic_source(), dedup_text.idf_table()) if mode == "paraphrase" else (None, None)
     for candidate in candidate_queryset(point=point, category=category, received_at=received_at, rule=rule, reporter_phone=reporter_phone, exclude_id=exclude_id):
         result = score(point=point, text=text, received_at=received_at, reporter_phone=reporter_phone, candidate=candidate, rule=rule,
                        keywords=keywords, idf=idf, mode=mode)

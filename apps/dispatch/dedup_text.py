@@ -4,7 +4,8 @@
 - IDF: learnt from the history of reports by ``manage.py dedup_fit_idf`` (VAR_DIR/models/dedup_idf.json); a word
   that occurs in many reports (a templated title, "市民来电反映") weighs little; without the file every word
   weighs DEFAULT_IDF and stop words nothing;
-- topic: the cold-start keyword scores of both texts (catalogue + synonyms), so "烤串" and "烧烤摊" agree;
+- topic: the cold-start keyword scores of both texts (catalogue + synonyms), so "烤串" and "烧烤摊" agree; where
+  the keywords name nothing, the trained classifier's probabilities when it is sure (TopicSource);
 - places: road + house number and landmark names, matched exactly;
 - rules: per-category radius and window fitted from closed duplicates by ``manage.py dedup_calibrate``
   (VAR_DIR/models/dedup_rules.json), read with defaults when absent.
@@ -132,6 +133,27 @@ def word_similarity(a: str, b: str, table: dict | None = None) -> tuple[float, f
 
 def _place_words(text: str) -> set[str]:
     return {w for name in places(text) for w in words(name.split("#")[0])}
+
+
+class TopicSource:
+    """What problem a text names, as scores per category code: the cold-start keywords when they name one, else the
+    trained classifier's probabilities when it is at least as sure as intake's own threshold for deciding without a
+    person (a model that hesitates names nothing: English templated titles, greetings). Scores are cached per text
+    for the life of one intake call."""
+
+    def __init__(self, keywords, model=None, threshold: float = 0.5):
+        self.keywords, self.model, self.threshold = keywords, model, threshold
+        self._seen: dict[str, dict] = {}
+
+    def scores(self, text: str) -> dict:
+        if text not in self._seen:
+            found = self.keywords.scores(text) if self.keywords is not None else {}
+            if not found and self.model is not None:
+                probabilities = self.model.probabilities(text)
+                if probabilities and max(probabilities.values()) >= self.threshold:
+                    found = probabilities
+            self._seen[text] = found
+        return self._seen[text]
 
 
 def topic_similarity(a: str, b: str, keywords) -> float | None:

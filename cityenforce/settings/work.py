@@ -12,9 +12,9 @@ from cityenforce.settings.base import DEMO_MODE, TIME_ZONE, VAR_DIR
 PAGING_EXACT_COUNT_LIMIT = int(os.environ.get("PAGING_EXACT_COUNT_LIMIT", "50000"))
 
 # --- dispatch task centre ----------------------------------------------------
-# "bigram" (character-bigram Jaccard, the measured default) or "paraphrase" (apps/dispatch/dedup_text.py: meaning-bearing
-# words, named problem, places; not yet measured through intake on real pairs: docs/INTELLIGENCE.md).
-DISPATCH_DEDUP_SCORING = os.environ.get("DISPATCH_DEDUP_SCORING", "bigram")
+# "paraphrase" (apps/dispatch/dedup_text.py: meaning-bearing words, the named problem, places; measured through
+# intake in docs/INTELLIGENCE.md) or "bigram" (the former character-bigram Jaccard, kept to compare with).
+DISPATCH_DEDUP_SCORING = os.environ.get("DISPATCH_DEDUP_SCORING", "paraphrase")
 DISPATCH_DEDUP_DEFAULTS = {"radius_m": 150, "window_hours": 72, "merge_threshold": 0.72, "suggest_threshold": 0.45}
 DISPATCH_WHISTLE_MINUTES = 30  # 吹哨报到: departments report in within half an hour by default
 DISPATCH_YELLOW_FRACTION = 0.8

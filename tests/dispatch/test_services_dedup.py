@@ -47,8 +47,8 @@ def test_a_distant_report_of_the_same_thing_is_not_merged(insider, dhm_point, ve
 @pytest.mark.django_db
 def test_a_middling_match_becomes_a_suggestion_the_dispatcher_decides(insider, dhm_point, vendor_category):
     first = report(insider, dhm_point, "东华门大街北口有人摆摊卖水果", vendor_category).task
-    # Same spot, different wording: close in space and time, weaker in text.
-    second = report(insider, offset(dhm_point, 30, 0), "东华门大街北口商贩推车占道，堵路", vendor_category)
+    # Same spot, some words shared but no named problem to be sure of: close in space and time, weaker in text.
+    second = report(insider, offset(dhm_point, 30, 0), "东华门大街北口有人卖水果，占了半条路", vendor_category)
     assert not second.merged
     suggestion = DuplicateCandidate.objects.get(task=second.report, candidate=first)
     assert suggestion.decision == "suggested"

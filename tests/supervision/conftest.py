@@ -102,17 +102,24 @@ def make_rule(db):
     return make
 
 
+# Different problems, so that reports at one place stay tasks of their own: the same problem said again at the same
+# place is a duplicate, and dedup merges it into the first (it still counts as a complaint: see the cluster rule).
+PROBLEMS = ("门前堆物占道，影响通行", "夜里有人烧烤，油烟很大", "路灯不亮，晚上一片漆黑", "井盖丢了，很危险", "墙上贴满小广告",
+            "共享单车堆满人行道", "工地半夜施工太吵", "垃圾桶满了没人清运", "下雨后积水很深", "有人私搭彩钢板房")
+
+
 @pytest.fixture
 def report(dispatcher, category):
-    """A task reported at a place, ``hours_ago`` before now, through the intake service."""
-    counter = iter(range(1, 1000))
+    """A report at a place, ``hours_ago`` before now, through the intake service: the report's own task (a merged
+    duplicate when dedup took it for an earlier report). Without ``text`` each report names another problem."""
+    counter = iter(range(1000))
 
     def make(place, hours_ago=1, text=None):
         n = next(counter)
         result = dispatch_services.task_intake(
-            user=dispatcher, source=Source.DISPATCHER, description=text or f"第{n}次反映：{place.name}门前堆物占道，影响通行（编号{n * 7919}）",
+            user=dispatcher, source=Source.DISPATCHER, description=text or f"{place.name}{PROBLEMS[n % len(PROBLEMS)]}（第{n + 1}次反映）",
             point=place.point, place=place, category=category, received_at=timezone.now() - dt.timedelta(hours=hours_ago),
         )
-        return result.task
+        return result.report
 
     return make

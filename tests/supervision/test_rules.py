@@ -65,6 +65,20 @@ def test_k_complaints_at_one_place_within_d_days_raise_one_item_and_a_single_pla
     assert len(_about(rule, place=busy)) == 1
 
 
+def test_the_same_problem_reported_again_merges_and_still_counts_as_a_complaint(make_rule, report, places, settings):
+    settings.DISPATCH_DEDUP_SCORING = "paraphrase"
+    rule = make_rule(RuleKind.COMPLAINT_CLUSTER, count=3, days=7, scope="place")
+    busy, _quiet = places
+    first, second, third = (report(busy, hours_ago=h, text=f"{busy.name}门口有人摆摊烤串，烟很大{tail}") for h, tail in
+                            ((5, ""), (3, "，呛得不行"), (1, "，天天如此")))
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert (second.master_id, third.master_id) == (first.pk, first.pk)  # one task for the squad
+    services.rule_scan(rule=rule)
+    [item] = _about(rule, place=busy)  # three citizens complained: the cluster is seen
+    assert sorted(item.related_task_ids) == sorted([first.pk, second.pk, third.pk])
+
+
 def test_complaints_are_counted_per_grid_when_the_rule_says_so(make_rule, report, places):
     grid_places = [p for p in places if p.grid_id]
     if not grid_places:
