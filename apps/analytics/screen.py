@@ -2,6 +2,7 @@
 average, top categories and sources today, open tasks for the map. One call, a fixed number of queries (each a
 GROUP BY or an aggregate over the viewer's jurisdiction), cached briefly per scope (the jurisdiction's prefixes).
 """
+import logging
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -14,6 +15,9 @@ from apps.accounts.jurisdiction import EVERYTHING
 from apps.analytics import selectors
 from apps.devices import selectors as device_selectors
 from apps.dispatch.models import OPEN_STATUSES, Source, Status
+from apps.gbcp.signals import screen_panels
+
+logger = logging.getLogger(__name__)
 
 WEEKS_BACK = 4  # "the same weekday's average": the same weekday of the four weeks before
 MAP_TASKS = 300  # open tasks drawn on the map at first load (newest first); later ones arrive over the socket
@@ -86,9 +90,22 @@ def compute(*, user, now=None) -> dict:
         "counts": {**counts, "units_on_duty": units},
         "by_hour": {"today": by_hour, "weekday_average": average, "weeks": WEEKS_BACK},
         "categories": categories, "sources": sources, "tasks": tasks, "demo": demo,
-        "rankings": None,  # TODO(lead): evaluation has no scorecard/ranking selector to read yet (see report)
+        "rankings": None,  # answered by evaluation through the ground-floor signal (panels below)
         "incidents": None,  # filled by the view from apps.emergency when that module exists
+        **panels(user=user),
     }
+
+
+def panels(*, user) -> dict:
+    """The panels other apps of this floor fill (evaluation's rankings), asked through ``gbcp.signals.screen_panels``:
+    analytics may not import them. A listener's dict is merged; a listener that fails leaves its panel empty."""
+    found = {}
+    for _receiver, answer in screen_panels.send_robust(sender=None, user=user):
+        if isinstance(answer, dict):
+            found.update(answer)
+        elif isinstance(answer, Exception):
+            logger.error("A big-screen panel failed", exc_info=answer)
+    return found
 
 
 

@@ -7,3 +7,9 @@ class EvaluationConfig(AppConfig):
     name = "apps.evaluation"
     label = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self):
+        from apps.evaluation import receivers
+        from apps.gbcp.signals import screen_panels
+
+        screen_panels.connect(receivers.screen_rankings, dispatch_uid="evaluation.screen_rankings")

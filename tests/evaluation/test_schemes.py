@@ -87,3 +87,26 @@ def test_scorecard_xlsx_carries_the_numbers(world):
     rate_column = header.index(str(FIGURES["response_rate"]))
     assert row[rate_column] == pytest.approx(4 / 6)
     assert ws.cell(row=3, column=rate_column + 1).number_format == "0.0%"
+
+
+def test_the_big_screen_shows_the_newest_published_ranking_and_nothing_before_one(world, scheme, admin_user, client):
+    from django.core.cache import cache
+
+    from apps.accounts.models import Role
+    from apps.analytics import screen
+    from tests.personas import user_with
+
+    leader = user_with(name="screen-leader", role=Role.LEADER, organization=world.bureau)
+    cache.clear()
+    assert screen.compute(user=leader)["rankings"] is None  # a draft is not shown on the wall
+    services.scheme_publish(user=admin_user, scheme=scheme)
+
+    shown = screen.compute(user=leader)["rankings"]
+    assert shown["scheme"] == scheme.name and (shown["period_start"], shown["period_end"]) == ("2026-03-01", "2026-03-31")
+    expected = [(r.rank, r.unit.name, None if r.score is None else round(r.score, 1)) for r in services.scheme_ranking(scheme=scheme)][:10]
+    assert [(row["rank"], row["unit"], row["score"]) for row in shown["rows"]] == expected
+    assert shown["rows"][0]["unit"] == world.c.name and shown["rows"][0]["rank"] == 1
+    client.force_login(leader)
+    body = client.get("/api/analytics/screen/").json()
+    assert body["rankings"]["scheme"] == scheme.name
+    cache.clear()

@@ -68,6 +68,11 @@
     });
     list("scr-categories", data.categories, function (x) { return "<span>" + esc(x.name) + "</span><b>" + x.count + "</b>"; });
     list("scr-incidents", data.incidents, function (x) { return "<span>" + esc(x.title) + "</span>"; });
+    var ranking = data.rankings;
+    text("scr-scheme", ranking ? " " + ranking.scheme + "（" + ranking.period_start + "—" + ranking.period_end + "）" : "");
+    list("scr-rankings", ranking ? ranking.rows : [], function (x) {
+      return "<span>" + (x.rank === null ? "—" : x.rank) + ". " + esc(x.unit) + "</span><b>" + (x.score === null ? "—" : x.score) + "</b>";
+    });
     (data.tasks || []).forEach(upsertTask);
   }
   function load() { getJSON(d.api).then(show).catch(function () { status.textContent = "○ " + labels.offline; }); }
