@@ -9,11 +9,13 @@ from apps.cases import services
 from apps.cases.models import (
     Case,
     CaseCause,
+    CaseChallenge,
     CaseDocument,
     CaseExtension,
     CaseLog,
     CaseRecord,
     DiscretionLevel,
+    Disclosure,
     EnforcementSubject,
     Payment,
     PaymentNotice,
@@ -153,3 +155,36 @@ class EnforcementSubjectAdmin(SimpleHistoryAdmin):
     list_display = ["name", "uscc", "review_organ", "court", "seal_is_demo"]
     search_fields = ["name", "uscc"]
     filter_horizontal = ["organizations"]
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Written only through the services (publish, withdraw, file, conclude): the admin reads, with history."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(ReadOnlyAdmin):
+    """行政处罚公示 (art. 48)."""
+    list_display = ["case", "status", "due_at", "published_at", "published_late", "withdrawal_due", "withdrawn_at", "withdrawn_late"]
+    list_filter = ["status", "published_late", "withdrawn_late"]
+    search_fields = ["case__number", "decision_number", "cause_name"]
+    list_select_related = ["case"]
+    raw_id_fields = ["case", "published_by", "withdrawn_by"]
+
+
+@admin.register(CaseChallenge)
+class CaseChallengeAdmin(ReadOnlyAdmin):
+    """复议/诉讼 (art. 73)."""
+    list_display = ["case", "kind", "filed_on", "organ", "outcome", "outcome_on", "outcome_reference"]
+    list_filter = ["kind", "outcome"]
+    search_fields = ["case__number", "reference", "outcome_reference", "organ"]
+    list_select_related = ["case"]
+    raw_id_fields = ["case", "recorded_by", "decided_by"]

@@ -5,6 +5,7 @@ import io
 from django.contrib.gis.geos import Point
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from apps.accounts.jurisdiction import staff_memberships
@@ -105,6 +106,7 @@ def seed(ctx):
             continue
         _drive(case, target, o1, o2, squad, legal, leader, index=i)
     _simple_cases(causes, o1, o2, squad, entities, centre)
+    _after_decision(legal, leader)
     zgc = users.get("zgc_officer")
     if zgc is not None and causes.get("11-001") is not None:
         haidian = Region.objects.filter(code__startswith="110108", level=Region.Level.STREET).exclude(boundary=None).order_by("code").first()
@@ -170,6 +172,23 @@ def _drive(case, target, o1, o2, squad, legal, leader, *, index):
     if stop < ORDER.index("archived"):
         return
     services.case_archive(user=squad, case=case)
+
+
+def _after_decision(legal, leader):
+    """Decided demo cases published (so the public page is not empty); one review upheld, one litigation pending
+    (the case page says execution goes on)."""
+    decided = list(Case.objects.filter(source_ref__startswith=MARK, procedure="general", decided_at__isnull=False).order_by("pk"))
+    for case in decided:
+        services.disclosure_publish(user=legal, case=case)
+    today = timezone.localdate()
+    if decided:
+        review = services.challenge_file(user=legal, case=decided[0], kind="review", applicant=decided[0].party_name, filed_on=today,
+                                         reference="东政复申〔演示〕1号")
+        services.challenge_decide(user=leader, challenge=review, outcome="upheld", outcome_on=today, outcome_reference="东政复决〔演示〕1号",
+                                  note="复议机关维持原处罚决定。")
+    if len(decided) > 1:
+        services.challenge_file(user=legal, case=decided[1], kind="litigation", applicant=decided[1].party_name, filed_on=today,
+                                reference="（演示）京0101行初1号")
 
 
 def _pay_simulated(payment):

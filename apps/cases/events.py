@@ -27,3 +27,10 @@ def case_deadline(case, point, message):
     users = ([case.owner] if case.owner_id else []) + _squad_leaders(case)
     publish(event="case.deadline", payload={**_payload(case), "point": point}, users={u.pk: u for u in users}.values(),
             region_code=case.region_code or None, title=message, level="warning", link=_link(case))
+
+
+def disclosure_deadline(case, point, message):
+    """Publishing and withdrawing decisions is the legal staff's: the legal reviewers and leaders of the jurisdiction hear."""
+    users = users_covering(case.region_code, roles=(Role.LEGAL_REVIEWER, Role.LEADER))
+    publish(event="case.deadline", payload={**_payload(case), "point": point}, users=users, region_code=case.region_code or None,
+            title=message, level="warning", link=_link(case))

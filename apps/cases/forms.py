@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.jurisdiction import staff_organization_ids
 from apps.accounts.models import Role
+from apps.cases.challenges import CaseChallenge
 from apps.cases.models import Case, CaseCause, CaseRecord, PartyKind, Status
-from apps.cases.selectors import staff_list_for_user
+from apps.cases.selectors import disclosure_districts, staff_list_for_user
 
 LEVELS = [("slight", _("slight (轻微)")), ("ordinary", _("ordinary (一般)")), ("serious", _("serious (严重)"))]
 HARMS = [("none", _("none")), ("slight", _("slight")), ("ordinary", _("ordinary")), ("serious", _("serious"))]
@@ -155,3 +156,32 @@ class ListFilterForm(forms.Form):
     procedure = forms.ChoiceField(label=_("Procedure"), choices=[("", _("all")), ("general", _("general")), ("simple", _("simple"))], required=False)
     q = forms.CharField(label=_("Search"), required=False)
     mine = forms.BooleanField(label=_("Mine"), required=False)
+
+
+class ChallengeForm(forms.Form):
+    """复议/诉讼 filed against the decision (art. 73); the organ defaults to the one printed on the decision."""
+    kind = forms.ChoiceField(label=_("Kind"), choices=CaseChallenge.Kind.choices)
+    applicant = forms.CharField(label=_("Filed by"), max_length=128)
+    filed_on = forms.DateField(label=_("Filed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    organ = forms.CharField(label=_("Review organ or court (blank: as printed on the decision)"), max_length=128, required=False)
+    reference = forms.CharField(label=_("Reference of the application"), max_length=64, required=False)
+
+
+class ChallengeOutcomeForm(forms.Form):
+    challenge = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[c for c in CaseChallenge.Outcome.choices if c[0] != CaseChallenge.Outcome.PENDING])
+    outcome_on = forms.DateField(label=_("Outcome on"), widget=forms.DateInput(attrs={"type": "date"}))
+    outcome_reference = forms.CharField(label=_("Document reference"), max_length=64)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False)
+
+
+class PublicSearchForm(forms.Form):
+    """The public disclosure page's search: cause (or decision number), district, decision dates."""
+    q = forms.CharField(label=_("Cause or decision number"), max_length=100, required=False)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    date_from = forms.DateField(label=_("Decided from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Decided to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [("", _("all")), *disclosure_districts()]

@@ -14,8 +14,10 @@ from apps.gbcp.workcalendar import WORKING_DAYS, Calendar, add_deadline
 
 HEARING_REQUEST = 5  # art. 64(1): the party asks for a hearing within 5 days of the notice
 SERVICE = 7  # art. 61: a decision not handed over on the spot is served within 7 days
+DISCLOSURE = 7  # art. 48 with 国办发〔2018〕118号: a decision is published within 7 working days
+WITHDRAWAL = 3  # art. 48(2): a published decision changed, revoked or found unlawful is withdrawn within 3 days
 
-WORKING_DAY_LIMITS = {"hearing_request": HEARING_REQUEST, "service": SERVICE}
+WORKING_DAY_LIMITS = {"hearing_request": HEARING_REQUEST, "service": SERVICE, "disclosure": DISCLOSURE, "withdrawal": WITHDRAWAL}
 
 
 def last_day(start, days: int, *, calendar: Calendar | None = None) -> dt.date:

@@ -234,6 +234,10 @@ class CaseLog(StepLog):
         "onsite_file": pgettext_lazy("case log", "on-the-spot decision filed"),
         "close": pgettext_lazy("case log", "closed"),
         "archive": pgettext_lazy("case log", "archived"),
+        "disclosure_publish": pgettext_lazy("case log", "decision published"),
+        "disclosure_withdraw": pgettext_lazy("case log", "publication withdrawn"),
+        "challenge_file": pgettext_lazy("case log", "review or litigation filed"),
+        "challenge_decide": pgettext_lazy("case log", "review or litigation concluded"),
     }
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="logs")
@@ -381,3 +385,5 @@ class PaymentNotice(models.Model):
 
 
 from apps.cases.subjects import EnforcementSubject  # noqa: E402,F401 -- the model lives in its own module
+from apps.cases.disclosures import Disclosure  # noqa: E402,F401 -- art. 48 disclosure, in its own module
+from apps.cases.challenges import CaseChallenge  # noqa: E402,F401 -- art. 73 review and litigation, in its own module

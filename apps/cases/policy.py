@@ -94,6 +94,46 @@ SIMPLE = Policy(
 
 POLICIES = {Procedure.GENERAL: GENERAL, Procedure.SIMPLE: SIMPLE}
 
+# After the decision, either procedure: disclosure (art. 48) and review or litigation (art. 73). Legal reviewers and
+# leaders of the jurisdiction write; the case's officers read them on the case page.
+LEGAL_STAFF = (Role.LEGAL_REVIEWER, Role.LEADER)
+NOT_DECIDED = _("The case has no decision yet.")
+
+
+def _disclosure(case):
+    return getattr(case, "disclosure", None) if case.pk is not None and hasattr(case, "disclosure") else None
+
+
+def disclosure_publishable(case) -> bool:
+    """A general-procedure decision not yet published (and not withdrawn before it was)."""
+    disclosure = _disclosure(case)
+    return case.procedure == Procedure.GENERAL and case.decided_at is not None and (disclosure is None or disclosure.status == "due")
+
+
+def disclosure_withdrawable(case) -> bool:
+    disclosure = _disclosure(case)
+    return disclosure is not None and disclosure.status == "published"
+
+
+def challenge_pending(case) -> bool:
+    return case.pk is not None and any(c.pending for c in case.challenges.all())
+
+
+AFTER_DECISION = Policy(
+    name="cases.after_decision",
+    subject_label="case",
+    steps=(
+        Step("disclosure_publish", roles=LEGAL_STAFF, where=JURISDICTION, when=disclosure_publishable,
+             status_message=_("Only a general-procedure decision not yet published can be published."), label=_("Publish the decision (公示)")),
+        Step("disclosure_withdraw", roles=LEGAL_STAFF, where=JURISDICTION, when=disclosure_withdrawable,
+             status_message=_("Only a published decision can be withdrawn."), label=_("Withdraw the publication")),
+        Step("challenge", roles=LEGAL_STAFF, where=JURISDICTION, when=lambda case: case.decided_at is not None, status_message=NOT_DECIDED,
+             label=_("Record a review or litigation")),
+        Step("challenge_outcome", roles=LEGAL_STAFF, where=JURISDICTION, when=challenge_pending,
+             status_message=_("No review or litigation is pending."), label=_("Record the outcome")),
+    ),
+)
+
 
 def policy_for(case) -> Policy:
     """The table of the case's procedure."""

@@ -33,4 +33,8 @@ def register():
             key="cases.record_interviewee", model="cases.CaseRecord", subject=_("a person heard in a case (archive: kept)"),
             fields=(PersonalField("interviewee", "name"),), reason=_("Part of the case file (an archive): never anonymised by the job."),
         ),
+        PersonalData(
+            key="cases.challenge_applicant", model="cases.CaseChallenge", subject=_("who applied for review or sued (archive: kept)"),
+            fields=(PersonalField("applicant", "name"),), reason=_("Part of the case file (an archive): never anonymised by the job."),
+        ),
     )

@@ -1,17 +1,19 @@
 """Reads of cases by who asks (jurisdiction by region code, squads their own cases) and of the cause catalogue."""
 
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.utils.translation import gettext as _
 
 from apps.accounts.jurisdiction import scope_filter, staff_organization_ids
 from apps.accounts.models import STAFF_ROLES, Role, User
 from apps.cases import services
+from apps.cases.challenges import OVERTURNING, CaseChallenge
+from apps.cases.disclosures import PUBLIC_FIELDS, Disclosure
 from apps.cases.models import OPEN_STATUSES, Case, CaseCause, CaseDocument, CaseExtension, CaseLog, PartyKind, Payment, Status
 from apps.cases.payment_provider import format_reference, normalize_reference, payment_reference_valid
 from apps.gbcp import citycode
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.masking import Clearance, clearance_for, mask
-from apps.gbcp.models import Entity, Person, Place
+from apps.gbcp.models import Entity, Person, Place, Region
 from apps.gbcp.privacy import note_unmasked
 from apps.gbcp.validators import is_valid_resident_id, is_valid_uscc
 
@@ -61,6 +63,9 @@ def case_list_for_user(*, user, status=None, procedure=None, mine=False, open_on
     elif queue == "squad":
         org_ids = staff_organization_ids(user, roles=(Role.SQUAD_LEADER,))
         qs = qs.filter(organization_id__in=org_ids, status__in=[Status.PENDING_FILING, Status.ONSITE_DECIDED, Status.EXECUTED, Status.CLOSED])
+    elif queue == "disclosure":  # decisions to publish (art. 48) and publications to withdraw
+        qs = qs.filter(Q(disclosure__status=Disclosure.Status.DUE)
+                       | Q(disclosure__status=Disclosure.Status.PUBLISHED, disclosure__withdrawal_due__isnull=False))
     if q:
         qs = qs.filter(_search_q(user, q))
     return qs.order_by("decision_due", "-opened_at", "-id") if queue else qs.order_by("-opened_at", "-id")
@@ -100,6 +105,43 @@ def extension_get_for_case(*, case, id) -> CaseExtension:
     if extension is None:
         raise NotFound()
     return extension
+
+
+def challenge_get_for_case(*, case, id) -> CaseChallenge:
+    """A review or litigation of this (already visible) case; one of another case is not there."""
+    challenge = CaseChallenge.objects.filter(case=case, pk=id).first()
+    if challenge is None:
+        raise NotFound()
+    return challenge
+
+
+# --- the public disclosure (行政执法公示): only what was published, masked, and only its public fields ---
+
+def disclosure_list_public(*, q=None, district=None, date_from=None, date_to=None):
+    """Published decisions, newest first; ``q`` searches the cause and the decision number, ``district`` is a 6-digit code."""
+    qs = Disclosure.objects.filter(status=Disclosure.Status.PUBLISHED).only(*PUBLIC_FIELDS).order_by("-decided_on", "-id")
+    if q:
+        qs = qs.filter(Q(cause_name__icontains=q) | Q(decision_number__icontains=q))
+    if district:
+        qs = qs.filter(district_code=district)
+    if date_from:
+        qs = qs.filter(decided_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(decided_on__lte=date_to)
+    return qs
+
+
+def disclosure_get_public(*, id) -> Disclosure:
+    """One published decision; a withdrawn or unpublished one is not there."""
+    disclosure = disclosure_list_public().filter(pk=id).first()
+    if disclosure is None:
+        raise NotFound()
+    return disclosure
+
+
+def disclosure_districts():
+    """The districts for the public page's filter: (code, name) of every district, by code."""
+    return list(Region.objects.filter(level=Region.Level.DISTRICT).order_by("code").values_list("code", "name"))
 
 
 def staff_list_for_user(*, user):
@@ -195,14 +237,21 @@ def party_lookup(*, user, code: str) -> dict:
 
 def supervision_cases_past_deadline(*, deadline: str, cutoff):
     """Cases past a statutory deadline at ``cutoff`` and not yet past its step: ``decision`` (decision_due, 90 days
-    from filing unless extended), ``service`` (service_due, 7 working days from the decision) or ``payment`` (payment_due,
-    15 days from service; a date, overdue from the day after)."""
+    from filing unless extended), ``service`` (service_due, 7 working days from the decision), ``payment`` (payment_due,
+    15 days from service; a date, overdue from the day after), ``disclosure`` (annotated disclosure_due_at, 7 working days
+    from the decision) or ``withdrawal`` (annotated disclosure_withdrawal_due, 3 working days from the correction)."""
     if deadline == "decision":
         qs = Case.objects.filter(status__in=OPEN_STATUSES, decided_at__isnull=True, decision_due__lte=cutoff)
     elif deadline == "service":
         qs = Case.objects.filter(status=Status.DECIDED, served_at__isnull=True, service_due__lte=cutoff)
     elif deadline == "payment":
         qs = Case.objects.filter(status=Status.EXECUTING, payment_due__lt=cutoff.date())
+    elif deadline == "disclosure":  # art. 48: published within 7 working days of the decision
+        qs = Case.objects.filter(disclosure__status=Disclosure.Status.DUE, disclosure__due_at__lte=cutoff).annotate(
+            disclosure_due_at=F("disclosure__due_at"))
+    elif deadline == "withdrawal":  # art. 48(2): a corrected decision's publication withdrawn within 3 working days
+        qs = Case.objects.filter(disclosure__status=Disclosure.Status.PUBLISHED, disclosure__withdrawal_due__lte=cutoff).annotate(
+            disclosure_withdrawal_due=F("disclosure__withdrawal_due"))
     else:
         raise ValueError(f"unknown case deadline {deadline!r}")
     return qs.select_related("organization", "place", "region").order_by("pk")
@@ -225,8 +274,10 @@ def evaluation_reviewed_cases(*, organization_ids=None, start, end):
 
 def evaluation_case_quality_rows(*, organization_ids=None, start, end) -> list[dict]:
     """One row per case of V: id, organization_id, legal_returns, leader_returns, changed (penalty set again after
-    the first return). Two queries."""
-    cases = {pk: {"id": pk, "organization_id": org, "legal_returns": 0, "leader_returns": 0, "changed": False, "_first_return": None}
+    the first return), overturned (a review or litigation changed or revoked the decision or confirmed it unlawful,
+    art. 73). Three queries."""
+    cases = {pk: {"id": pk, "organization_id": org, "legal_returns": 0, "leader_returns": 0, "changed": False, "overturned": False,
+                  "_first_return": None}
              for pk, org in evaluation_reviewed_cases(organization_ids=organization_ids, start=start, end=end).values_list("pk", "organization_id")}
     logs = (CaseLog.objects.filter(case_id__in=list(cases), action__in=EVALUATION_RETURN_ACTIONS + ("set_penalty",))
             .order_by("at", "id").values_list("case_id", "action", "at"))
@@ -237,6 +288,8 @@ def evaluation_case_quality_rows(*, organization_ids=None, start, end) -> list[d
             continue
         row["legal_returns" if action == "legal_return" else "leader_returns"] += 1
         row["_first_return"] = row["_first_return"] or _at
+    for case_id in CaseChallenge.objects.filter(case_id__in=list(cases), outcome__in=OVERTURNING).values_list("case_id", flat=True):
+        cases[case_id]["overturned"] = True
     for row in cases.values():
         del row["_first_return"]
     return list(cases.values())

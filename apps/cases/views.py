@@ -17,17 +17,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts.decorators import staff_required
 from apps.cases import forms, selectors, services
 from apps.cases import signing as document_signing
+from apps.cases.challenges import CaseChallenge
 from apps.cases.models import CaseExtension, CaseLog
 from apps.cases.payment_provider import get_provider, payment_secret, simulated_cashier_enabled
 from apps.cases.pdf import DOCUMENT_KINDS
-from apps.cases.policy import POLICIES, SIMPLE, policy_for
+from apps.cases.policy import AFTER_DECISION, POLICIES, SIMPLE, policy_for
+from apps.cases.services.challenges import default_organ
 from apps.evidence.selectors import evidence_for_subject
 from apps.gbcp.errors import ApplicationError, NotFound
 from apps.gbcp.files import send_file
 from apps.gbcp.locate import make_point
 
 PAGE_SIZE = 25
-QUEUES = {"legal": _("Legal review queue"), "leader": _("Leader approval queue"), "squad": _("Squad leader queue")}
+QUEUES = {"legal": _("Legal review queue"), "leader": _("Leader approval queue"), "squad": _("Squad leader queue"),
+          "disclosure": _("Decisions to publish or withdraw (公示)")}
+PUBLIC_PAGE_SIZE = 20
 
 
 def _case_or_404(user, pk):
@@ -71,10 +75,14 @@ def case_detail(request, pk):
         selectors.case_list_for_user(user=request.user)
         .select_related("task", "place", "party_entity", "party_person")
         .prefetch_related(Prefetch("logs", queryset=CaseLog.objects.select_related("actor")), "records", "documents", "officers",
-                          Prefetch("extensions", queryset=CaseExtension.objects.select_related("requested_by", "approved_by")))
+                          Prefetch("extensions", queryset=CaseExtension.objects.select_related("requested_by", "approved_by")),
+                          Prefetch("challenges", queryset=CaseChallenge.objects.order_by("filed_on", "id")))
+        .select_related("disclosure")
         .get(pk=case.pk)
     )
     can = _actions(request.user, case)
+    after = AFTER_DECISION.actions(request.user, case)
+    challenges = list(case.challenges.all())
     payment = getattr(case, "payment", None) if hasattr(case, "payment") else None
     fee = None
     if payment is not None and case.payment_due:
@@ -98,6 +106,11 @@ def case_detail(request, pk):
         "evidence_form": forms.EvidenceForm() if can["evidence"] else None,
         "hearing_deadline": services.hearing_request_deadline(case),
         "simple_actions": [(step.replace("_", "-"), SIMPLE.step(step).label) for step in BUTTON_STEPS if can[step]],
+        "after": after, "challenges": challenges, "disclosure": getattr(case, "disclosure", None) if hasattr(case, "disclosure") else None,
+        "challenge_pending": any(c.pending for c in challenges), "now": timezone.now(),
+        "challenge_form": forms.ChallengeForm(initial={"applicant": case.party_name, "organ": default_organ(case, CaseChallenge.Kind.REVIEW)})
+        if after["challenge"] else None,
+        "outcome_form": forms.ChallengeOutcomeForm() if after["challenge_outcome"] else None,
     })
 
 
@@ -128,6 +141,16 @@ def _evidence(request, case, form):
     return _("Evidence recorded.")
 
 
+def _challenge_outcome(request, case, form):
+    d = dict(form.cleaned_data)
+    try:
+        challenge = selectors.challenge_get_for_case(case=case, id=d.pop("challenge"))
+    except NotFound:
+        raise Http404
+    services.challenge_decide(user=request.user, challenge=challenge, **d)
+    return _("Outcome recorded.")
+
+
 ACTIONS = {
     "update": (forms.CaseFactsForm, _update),
     "file": (forms.EmptyForm, lambda r, c, f: services.case_file_approve(user=r.user, case=c) and _("Case filed.")),
@@ -153,6 +176,11 @@ ACTIONS = {
     "archive": (forms.EmptyForm, lambda r, c, f: services.case_archive(user=r.user, case=c) and _("Case archived.")),
     "extension": (forms.ExtensionForm, lambda r, c, f: services.case_extension_request(user=r.user, case=c, **f.cleaned_data) and _("Extension requested.")),
     "extension-approve": (forms.ExtensionApproveForm, _extension_approve),
+    "disclosure-publish": (forms.EmptyForm, lambda r, c, f: services.disclosure_publish(user=r.user, case=c) and _("The decision is published.")),
+    "disclosure-withdraw": (forms.ReasonForm, lambda r, c, f: services.disclosure_withdraw(user=r.user, case=c, reason=f.cleaned_data["reason"])
+                            and _("The publication is withdrawn.")),
+    "challenge": (forms.ChallengeForm, lambda r, c, f: services.challenge_file(user=r.user, case=c, **f.cleaned_data) and _("Review or litigation recorded.")),
+    "challenge-outcome": (forms.ChallengeOutcomeForm, _challenge_outcome),
 }
 
 
@@ -280,3 +308,24 @@ def cashier(request, reference):
             return redirect("cases-pay", reference=payment.reference)
     pay_token = signing.dumps({"r": payment.reference, "a": pay["total_fen"], "n": secrets.token_hex(16)}, key=payment_secret(), salt=CASHIER_TOKEN_SALT)
     return render(request, "cases/cashier.html", {"pay": pay, "pay_token": pay_token}, status=status)
+
+
+def public_list(request):
+    """Public (行政执法公示): published decisions, masked when they were published; search by cause, district and date."""
+    form = forms.PublicSearchForm(request.GET or None)
+    f = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    qs = selectors.disclosure_list_public(q=f.get("q") or None, district=f.get("district") or None, date_from=f.get("date_from"),
+                                          date_to=f.get("date_to"))
+    page = Paginator(qs, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/public_list.html", {"form": form, "page": page, "items": list(page.object_list), "query": query.urlencode()},
+                  status=400 if form.is_bound and not form.is_valid() else 200)
+
+
+def public_detail(request, pk):
+    try:
+        disclosure = selectors.disclosure_get_public(id=pk)
+    except NotFound:
+        raise Http404
+    return render(request, "cases/public_detail.html", {"d": disclosure})

@@ -33,7 +33,8 @@ SUMMONS_FIGURES = {
     "W": _("summonses"), "W_on": _("reported in on time"), "W_late": _("reported in late"),
     "W_miss": _("never reported in"), "W_wait": _("still open"),
 }
-CASE_FIGURES = {"V": _("cases reviewed"), "V_r": _("returned by legal review"), "V_c": _("decision changed on review")}
+CASE_FIGURES = {"V": _("cases reviewed"), "V_r": _("returned by legal review"), "V_c": _("decision changed on review"),
+                "V_o": _("decision overturned on review or litigation")}
 FIGURE_LABELS = {**{k: v[0] for k, v in TASK_FIGURES.items()}, **SUMMONS_FIGURES, **CASE_FIGURES}
 
 
@@ -65,5 +66,5 @@ def summons_list(*, unit, period, figure):
 
 def case_list(*, unit, period, figure):
     rows = case_selectors.evaluation_case_quality_rows(organization_ids=selectors.descendants(unit.pk), start=period.start, end=period.end)
-    keep = {"V": lambda r: True, "V_r": lambda r: r["legal_returns"] > 0, "V_c": lambda r: r["changed"]}[figure]
+    keep = {"V": lambda r: True, "V_r": lambda r: r["legal_returns"] > 0, "V_c": lambda r: r["changed"], "V_o": lambda r: r["overturned"]}[figure]
     return case_selectors.evaluation_case_list(ids=[r["id"] for r in rows if keep(r)])

@@ -27,6 +27,7 @@ FIGURES = {
     "whistle_mean_late_minutes": _("mean minutes late (平均迟到分钟)"),
     "legal_return_rate": _("legal-review return rate (法制审核退回率)"),
     "review_change_rate": _("decisions changed on review (复核改变率)"),
+    "review_overturn_rate": _("review and litigation overturn rate (复议诉讼纠错率)"),
 }
 RATE_FIGURES = set(FIGURES) - {"whistle_mean_late_minutes"}
 
@@ -177,12 +178,15 @@ def staffing_match(load: int, officers: int, parent_load: int | None, parent_off
 
 
 def case_figures(cases: list[dict]) -> dict:
-    """Case quality (§4) from rows {legal_returns, leader_returns, changed} of the cases of V."""
+    """Case quality (§4) from rows {legal_returns, leader_returns, changed, overturned} of the cases of V; a row without
+    ``overturned`` counts as not overturned."""
     returned = sum(1 for c in cases if c["legal_returns"])
     changed = sum(1 for c in cases if c["changed"])
+    overturned = sum(1 for c in cases if c.get("overturned"))
     return {
         "legal_return_rate": Ratio(returned, len(cases)),
         "review_change_rate": Ratio(changed, len(cases)),
+        "review_overturn_rate": Ratio(overturned, len(cases)),
         "review_returns": sum(c["legal_returns"] + c["leader_returns"] for c in cases),
     }
 

@@ -46,7 +46,7 @@ class Param:
         return value
 
 
-CASE_DEADLINES = ("decision", "service", "payment")  # decision_due, service_due, payment_due of the case
+CASE_DEADLINES = ("decision", "service", "payment", "disclosure", "withdrawal")  # the case's due fields; its disclosure's (art. 48)
 RETURN_ACTIONS = ("return", "reject", "refer")  # task log actions that send the work back
 
 PARAMETERS = {
@@ -164,6 +164,8 @@ LABELS = {
 VALUE_LABELS = {
     "place": gettext_lazy("place"), "grid": gettext_lazy("grid"), "decision": gettext_lazy("decision (90 days from filing)"),
     "service": gettext_lazy("service (7 days from the decision)"), "payment": gettext_lazy("payment (15 days from service)"),
+    "disclosure": gettext_lazy("publication (7 working days from the decision)"),
+    "withdrawal": gettext_lazy("withdrawal of a corrected decision's publication (3 working days)"),
     "return": gettext_lazy("returned by the squad"), "reject": gettext_lazy("rejected on verification"), "refer": gettext_lazy("referred"),
 }
 

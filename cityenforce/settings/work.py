@@ -91,6 +91,7 @@ CASES_PAYMENT_SECRET = os.environ.get("CASES_PAYMENT_SECRET", "")
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 CASES_PUBLIC_BASE_URL = os.environ.get("CASES_PUBLIC_BASE_URL", "")  # for documents only, if they differ
 CELERY_BEAT_SCHEDULE["cases-sweep-deadlines"] = {"task": "apps.cases.tasks.sweep_case_deadlines", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["cases-sweep-disclosures"] = {"task": "apps.cases.tasks.sweep_disclosure_deadlines", "schedule": 3600.0}  # art. 48
 CASES_PDF_FONT = os.environ.get("CASES_PDF_FONT") or None  # default: the Debian fonts-wqy-zenhei file
 
 # --- ledger (基础台账) -------------------------------------------------------------

@@ -24,11 +24,13 @@ STAFF_PAGES = ["/", "/dispatch/", "/dispatch/overdue/", "/cases/", "/map/", "/de
                "/evidence/", "/inspection/", "/messages/"]
 JOURNEYS = {
     None: [("/report/", 200), ("/report/track/", 200), ("/inspection/public/draws/", 200), ("/accounts/login/", 200),
-           ("/api/docs/", 200), ("/wiki/", 200, r"^/wiki/p/[\w-]+/$"), ("/report/business/signup/", 200)],
+           ("/api/docs/", 200), ("/wiki/", 200, r"^/wiki/p/[\w-]+/$"), ("/report/business/signup/", 200),
+           ("/cases/public/", 200, r"^/cases/public/\d+/$"), ("/cases/public/?district=110101", 200)],
     # A task page (with its photos through the access-checked view) is reached from the queue.
     "dc_dispatcher": [(p, 200) for p in STAFF_PAGES] + [("/api/docs/", 200), ("/dispatch/?status=closed", 200, r"^/dispatch/tasks/\d+/$"),
                       ("/ledger/frontage/", 200, r"^/ledger/frontage/\d+/$")],
-    "dc_legal": [("/cases/", 200, r"^/cases/\d+/$"), ("/", 200), ("/credit/objections/", 200)],
+    "dc_legal": [("/cases/", 200, r"^/cases/\d+/$"), ("/", 200), ("/credit/objections/", 200),
+                 ("/cases/?status=executing", 200, r"^/cases/\d+/$"), ("/cases/queue/disclosure/", 200)],
     # The officer's phone forms: the on-the-spot penalty and a case of his.
     "dhm_officer1": [("/cases/onsite/", 200), ("/cases/", 200), ("/inspection/", 200), ("/inspection/record/", 200),
                      ("/inspection/records/", 200, r"^/inspection/records/\d+/$"), ("/inspection/rectifications/", 200),
@@ -41,7 +43,7 @@ JOURNEYS = {
     "dc_leader": [("/supervision/", 200), ("/evaluation/", 200), ("/credit/", 200), ("/analytics/", 200), ("/report/notices/", 200),
                   ("/accounts/certificates/", 200), ("/wiki/", 200)],
     "city_analyst": [("/analytics/", 200)],
-    "citizen": [("/", 200), ("/report/", 200), ("/dispatch/", 403), ("/cases/", 403), ("/map/", 403), ("/supervision/", 403),
+    "citizen": [("/", 200), ("/report/", 200), ("/cases/public/", 200), ("/dispatch/", 403), ("/cases/", 403), ("/map/", 403), ("/supervision/", 403),
                 ("/evaluation/", 403), ("/credit/", 403)],
     "merchant": [("/", 200), ("/report/", 200), ("/dispatch/", 403), ("/ledger/", 403), ("/credit/mine/", 200), ("/supervision/", 403),
                  ("/report/business/", 200), ("/inspection/self-check/", 200, r"^/inspection/self-check/places/\d+/$"),

@@ -6,9 +6,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import User
+from apps.cases.challenges import CaseChallenge
+from apps.cases.disclosures import PUBLIC_FIELDS, Disclosure
 from apps.cases.models import Case, CaseCause, CaseDocument, CaseExtension, CaseLog, CaseRecord, DiscretionLevel, PartyKind
 from apps.cases.payment_provider import simulated_cashier_enabled
-from apps.cases.policy import POLICIES, policy_for
+from apps.cases.policy import AFTER_DECISION, POLICIES, policy_for
 from apps.cases.selectors import staff_list_for_user
 from apps.gbcp.api.fields import BoundedDateField, MaskedField, PointField
 from apps.gbcp.masking import clearance_for, mask
@@ -102,6 +104,27 @@ class CaseExtensionSerializer(serializers.ModelSerializer):
         fields = ["id", "days", "reason", "requested_at", "approved_at"]
 
 
+class DisclosureStaffSerializer(serializers.ModelSerializer):
+    """The disclosure as staff follow it: its state and limits (what the public reads is ``PublicDisclosureSerializer``)."""
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Disclosure
+        fields = ["id", "status", "status_label", "due_at", "published_at", "published_late", "withdrawal_due", "withdrawn_at",
+                  "withdrawal_reason", "withdrawn_late"]
+
+
+class CaseChallengeSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+    applicant = MaskedField("name")
+
+    class Meta:
+        model = CaseChallenge
+        fields = ["id", "kind", "kind_label", "applicant", "filed_on", "organ", "reference", "outcome", "outcome_label", "outcome_on",
+                  "outcome_reference", "outcome_note"]
+
+
 class CaseDetailSerializer(CaseListSerializer):
     party_code = serializers.SerializerMethodField()
     logs = CaseLogSerializer(many=True, read_only=True)
@@ -111,6 +134,9 @@ class CaseDetailSerializer(CaseListSerializer):
     officers = serializers.StringRelatedField(many=True, read_only=True)
     payment = serializers.SerializerMethodField()
     task = serializers.CharField(source="task.number", default=None, allow_null=True, read_only=True)
+    disclosure = serializers.SerializerMethodField()
+    challenges = CaseChallengeSerializer(many=True, read_only=True)
+    execution_suspended = serializers.SerializerMethodField(help_text="Always false: review or litigation does not stop execution (art. 73).")
     actions = serializers.SerializerMethodField(help_text=(
         "The steps the requesting user may do on this case now, named as in the policy table of the case's procedure "
         "(apps/cases/policy.py): the same actions the case page shows."))
@@ -120,13 +146,22 @@ class CaseDetailSerializer(CaseListSerializer):
             "party_code", "facts", "discretion_facts", "proposal", "level", "departure_reason", "major", "discussion_date",
             "discussion_conclusion", "not_filed_reason", "notified_at", "hearing_eligible", "hearing_waived", "hearing_requested_at",
             "hearing_held_at", "decided_at", "service_due", "served_at", "service_method", "executed_at", "onsite_filed_at",
-            "closed_at", "archived_at", "officers", "task", "logs", "records", "documents", "extensions", "payment", "actions",
+            "closed_at", "archived_at", "officers", "task", "logs", "records", "documents", "extensions", "payment", "disclosure",
+            "challenges", "execution_suspended", "actions",
         ]
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(
-        choices=list(dict.fromkeys(step.name for policy in POLICIES.values() for step in policy)))))
+        choices=list(dict.fromkeys(step.name for policy in (*POLICIES.values(), AFTER_DECISION) for step in policy)))))
     def get_actions(self, obj) -> list[str]:
-        return policy_for(obj).allowed_steps(_caller(self), obj)
+        return policy_for(obj).allowed_steps(_caller(self), obj) + AFTER_DECISION.allowed_steps(_caller(self), obj)
+
+    @extend_schema_field(DisclosureStaffSerializer(allow_null=True))
+    def get_disclosure(self, obj) -> dict | None:
+        disclosure = getattr(obj, "disclosure", None) if hasattr(obj, "disclosure") else None
+        return DisclosureStaffSerializer(disclosure).data if disclosure is not None else None
+
+    def get_execution_suspended(self, obj) -> bool:
+        return False
 
     def get_party_code(self, obj) -> str:
         # A credit code is public; a resident ID is masked by clearance.
@@ -290,3 +325,35 @@ class PartyLookupSerializer(serializers.Serializer):
     name = serializers.CharField(allow_blank=True)
     valid = serializers.BooleanField()
     linked = serializers.BooleanField()
+
+
+class ChallengeFileSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CaseChallenge.Kind.choices)
+    applicant = serializers.CharField(max_length=128)
+    filed_on = BoundedDateField()
+    organ = serializers.CharField(max_length=128, required=False, allow_blank=True, default="", help_text="blank: the review organ or court printed on the decision")
+    reference = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+
+class ChallengeDecideSerializer(serializers.Serializer):
+    challenge = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="id of the pending review or litigation")
+    outcome = serializers.ChoiceField(choices=[c for c in CaseChallenge.Outcome.choices if c[0] != CaseChallenge.Outcome.PENDING])
+    outcome_on = BoundedDateField()
+    outcome_reference = serializers.CharField(max_length=64)
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class PublicDisclosureSerializer(serializers.ModelSerializer):
+    """A published decision as everyone reads it: only the masked public fields (apps.cases.disclosures.PUBLIC_FIELDS)."""
+
+    class Meta:
+        model = Disclosure
+        fields = list(PUBLIC_FIELDS)
+        read_only_fields = fields
+
+
+class PublicDisclosureQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    district = serializers.RegexField(r"^\d{6}$", required=False, allow_blank=True)
+    date_from = BoundedDateField(required=False)
+    date_to = BoundedDateField(required=False)

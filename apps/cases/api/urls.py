@@ -9,7 +9,8 @@ _actions = [
     ("return", views.return_), ("notify", views.notify), ("statement", views.statement), ("hearing-request", views.hearing_request),
     ("hearing", views.hearing), ("decide", views.decide), ("serve", views.serve), ("enforce", views.enforce), ("close", views.close),
     ("archive", views.archive), ("onsite-file", views.onsite_file), ("extensions", views.extension_request),
-    ("extensions-approve", views.extension_approve), ("evidence", views.evidence),
+    ("extensions-approve", views.extension_approve), ("evidence", views.evidence), ("disclosure-publish", views.disclosure_publish),
+    ("disclosure-withdraw", views.disclosure_withdraw), ("challenges", views.challenge_file), ("challenges-decide", views.challenge_decide),
 ]
 
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("proposal/", views.ProposalView.as_view(), name="api-case-proposal"),
     path("parties/lookup/", views.PartyLookupView.as_view(), name="api-party-lookup"),
     path("payments/callback/", views.payment_callback, name="api-payment-callback"),
+    path("public/", views.PublicDisclosureListView.as_view(), name="api-case-public-list"),
+    path("public/<int:pk>/", views.PublicDisclosureDetailView.as_view(), name="api-case-public-detail"),
     path("<int:pk>/", views.CaseDetailView.as_view(), name="api-case-detail"),
     *[path(f"<int:pk>/{name}/", view, name=f"api-case-{name}") for name, view in _actions],
 ]

@@ -45,8 +45,9 @@ def _case(request, pk):
 def _detail(request, case, status=200):
     case = (
         selectors.case_list_for_user(user=request.user)
-        .select_related("payment", "task")
-        .prefetch_related(Prefetch("logs", queryset=CaseLog.objects.select_related("actor")), "records", "documents", "extensions", "officers")
+        .select_related("payment", "task", "disclosure")
+        .prefetch_related(Prefetch("logs", queryset=CaseLog.objects.select_related("actor")), "records", "documents", "extensions", "officers",
+                          "challenges")
         .get(pk=case.pk)
     )
     return Response(s.CaseDetailSerializer(case, context={"request": request}).data, status=status)
@@ -100,6 +101,12 @@ def _officers(request, case, data):
     return services.case_assign_officers(user=request.user, case=case, officers=data["officers"])
 
 
+def _challenge_decide(request, case, data):
+    data = dict(data)
+    challenge = selectors.challenge_get_for_case(case=case, id=data.pop("challenge"))
+    return services.challenge_decide(user=request.user, challenge=challenge, **data)
+
+
 def _extension_approve(request, case, data):
     extension = selectors.extension_get_for_case(case=case, id=data["extension"])
     return services.case_extension_approve(user=request.user, extension=extension)
@@ -131,6 +138,46 @@ extension_approve = _action("CaseExtensionApproveView", s.ExtensionApproveSerial
 evidence = _action("CaseEvidenceView", s.CaseEvidenceUploadSerializer,
                    lambda r, c, d: services.case_evidence_add(user=r.user, case=c, files=d["files"], note=d.get("note", "")),
                    "Upload evidence files to the case (multipart).", parsers=[MultiPartParser, BoundedFormParser])
+disclosure_publish = _action("CaseDisclosurePublishView", None, lambda r, c, d: services.disclosure_publish(user=r.user, case=c),
+                             "Publish the decision, masked (公示, art. 48): legal reviewers and leaders of the jurisdiction.")
+disclosure_withdraw = _action("CaseDisclosureWithdrawView", s.CaseReasonSerializer,
+                              lambda r, c, d: services.disclosure_withdraw(user=r.user, case=c, reason=d["reason"]),
+                              "Withdraw the published decision, with the reason (art. 48(2)).")
+challenge_file = _action("CaseChallengeFileView", s.ChallengeFileSerializer, lambda r, c, d: services.challenge_file(user=r.user, case=c, **d),
+                         "Record a review (行政复议) or litigation (行政诉讼) against the decision; execution goes on (art. 73).")
+challenge_decide = _action("CaseChallengeDecideView", s.ChallengeDecideSerializer, _challenge_decide,
+                           "Record the outcome of a review or litigation; changed, revoked or unlawful starts the withdrawal of the disclosure.")
+
+
+class PublicDisclosureListView(generics.ListAPIView):
+    """Published penalty decisions (行政执法公示), masked; no login. Filters: q (cause or decision number), district (6 digits),
+    date_from, date_to (decision dates)."""
+
+    serializer_class = s.PublicDisclosureSerializer
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[s.PublicDisclosureQuerySerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        query = s.PublicDisclosureQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        d = query.validated_data
+        return selectors.disclosure_list_public(q=d.get("q") or None, district=d.get("district") or None, date_from=d.get("date_from"),
+                                                date_to=d.get("date_to"))
+
+
+class PublicDisclosureDetailView(APIView):
+    """One published decision; a withdrawn one is not found. No login."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=s.PublicDisclosureSerializer)
+    def get(self, request, pk):
+        return Response(s.PublicDisclosureSerializer(selectors.disclosure_get_public(id=pk)).data)
 
 
 class OnsiteDecideView(APIView):

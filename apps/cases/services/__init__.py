@@ -2,7 +2,7 @@
 
 causes (the catalogue), parties (party and discretion proposal), filing (open, edit, penalty, 立案),
 investigation (officers, records, evidence, to legal review), review (法制审核, discussion, the leader),
-notice (告知, statement, hearing), decision (决定, 送达), payments (the fine and its notice),
+notice (告知, statement, hearing), decision (决定, 送达), disclosure (公示, art. 48), challenges (复议/诉讼, art. 73), payments (the fine and its notice),
 execution (enforcement, 结案, 归档), simple (简易程序), deadlines (the decision limit, extensions, warnings).
 Who may do each step is the policy table's answer (apps.cases.policy), enforced in ``_common.require``.
 """
@@ -17,7 +17,9 @@ from apps.cases.services.deadlines import (
     case_extension_request,
     decision_due,
 )
+from apps.cases.services.challenges import challenge_decide, challenge_file
 from apps.cases.services.decision import case_decide, case_serve
+from apps.cases.services.disclosure import disclosure_deadlines_sweep, disclosure_publish, disclosure_withdraw, disclosures_due
 from apps.cases.services.execution import case_archive, case_close, case_enforcement_record
 from apps.cases.services.filing import case_file_approve, case_file_refuse, case_open, case_set_penalty, case_update
 from apps.cases.services.investigation import case_assign_officers, case_evidence_add, case_record_add, case_submit_review
@@ -34,5 +36,6 @@ __all__ = [
     "case_file_approve", "case_file_refuse", "case_hearing_hold", "case_hearing_request", "case_leader_approve", "case_leader_return",
     "case_legal_review", "case_notify", "case_onsite_decide", "case_onsite_file", "case_open", "case_record_add", "case_serve",
     "case_set_penalty", "case_statement_record", "case_submit_review", "case_update", "catalogue_load", "cause_confirm_citations",
-    "decision_due", "hearing_request_deadline", "party_resolve", "payment_notice_receive",
+    "challenge_decide", "challenge_file", "decision_due", "disclosure_deadlines_sweep", "disclosure_publish", "disclosure_withdraw",
+    "disclosures_due", "hearing_request_deadline", "party_resolve", "payment_notice_receive",
 ]

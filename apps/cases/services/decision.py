@@ -10,6 +10,7 @@ from apps.cases.flows import CaseFlow
 from apps.cases.models import Case, CaseLog, Payment, Status
 from apps.cases.services._common import complete, illegal, locked, mark_executed, require
 from apps.cases.services.deadlines import decision_due
+from apps.cases.services.disclosure import disclosure_open
 from apps.cases.services.notice import hearing_request_deadline
 from apps.cases.services.payments import payment_for
 from apps.credit import services as credit
@@ -43,6 +44,7 @@ def case_decide(*, user, case: Case, at=None) -> Case:
             CaseLog.record(case, "decide", user, fine=str(case.fine), warning=case.warning, exempt=case.exempt)
 
         complete(case, CaseFlow.decide, user, mutate)
+        disclosure_open(case=case, at=at)  # to be published within 7 working days (art. 48)
         payment = payment_for(case) if case.fine > 0 else None
         documents.issue(case=case, kind="penalty_decision", user=user, payment=payment)
     if case.party_entity_id and not case.exempt:  # credit is told of a penalty decision against a business

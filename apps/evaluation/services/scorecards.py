@@ -29,7 +29,8 @@ class Scorecard:
 
     def __post_init__(self):
         self.figures = {**task_figures(self.tally), **whistle_figures(self.tally), "staffing_match": self.staffing,
-                        "legal_return_rate": self.cases["legal_return_rate"], "review_change_rate": self.cases["review_change_rate"]}
+                        "legal_return_rate": self.cases["legal_return_rate"], "review_change_rate": self.cases["review_change_rate"],
+                        "review_overturn_rate": self.cases["review_overturn_rate"]}
 
     def value(self, key):
         return self.figures[key].value
