@@ -1,0 +1,22 @@
+"""Every write of coordination: case leads (``leads``) and data sharing (``sharing``).
+
+``from apps.coordination import services; services.lead_send(...)``: the public names of the modules are here.
+"""
+from apps.coordination.services.leads import (
+    lead_accept_in,
+    lead_acknowledge,
+    lead_answer,
+    lead_close,
+    lead_create,
+    lead_document_add,
+    lead_feedback,
+    lead_refuse_in,
+    lead_register,
+    lead_send,
+    leads_sweep,
+)
+
+__all__ = [
+    "lead_accept_in", "lead_acknowledge", "lead_answer", "lead_close", "lead_create", "lead_document_add", "lead_feedback",
+    "lead_refuse_in", "lead_register", "lead_send", "leads_sweep",
+]
