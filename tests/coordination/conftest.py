@@ -19,7 +19,7 @@ SQUAD = "东华门街道综合行政执法队"
 BUREAU = "东城区城市管理综合行政执法局"
 # Real-looking personal data: an 11-digit mobile number and an 18-character resident ID with a valid check digit.
 PHONE = "13912345678"
-ID_NUMBER = "11010119900307663X"
+ID_NUMBER = "110101199003076632"
 
 
 @pytest.fixture(autouse=True)

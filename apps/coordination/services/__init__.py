@@ -15,8 +15,9 @@ from apps.coordination.services.leads import (
     lead_send,
     leads_sweep,
 )
+from apps.coordination.services.sharing import access_record, token_check, token_issue, token_revoke
 
 __all__ = [
-    "lead_accept_in", "lead_acknowledge", "lead_answer", "lead_close", "lead_create", "lead_document_add", "lead_feedback",
-    "lead_refuse_in", "lead_register", "lead_send", "leads_sweep",
+    "access_record", "lead_accept_in", "lead_acknowledge", "lead_answer", "lead_close", "lead_create", "lead_document_add", "lead_feedback",
+    "lead_refuse_in", "lead_register", "lead_send", "leads_sweep", "token_check", "token_issue", "token_revoke",
 ]
