@@ -140,8 +140,9 @@ def test_the_sweep_reminds_then_warns_once_each(draft, dispatcher, liaison):
     assert services.leads_sweep(now=due + dt.timedelta(hours=5))["receipt_overdue"] == 0
     lead.refresh_from_db()
     assert lead.alerts_sent == ["receipt_reminder", "receipt_overdue"] and lead.overdue_at(due + dt.timedelta(minutes=1)) == "receipt"
-    assert Notification.objects.filter(recipient=liaison, event="coordination.receipt_overdue").count() == 1
-    assert Notification.objects.filter(recipient=dispatcher, event="coordination.receipt_reminder").count() == 1
+    link = f"/coordination/leads/{lead.pk}/"
+    assert Notification.objects.filter(recipient=liaison, event="coordination.receipt_overdue", link=link).count() == 1
+    assert Notification.objects.filter(recipient=dispatcher, event="coordination.receipt_reminder", link=link).count() == 1
 
 
 def test_the_fixture_data_is_real_looking():
