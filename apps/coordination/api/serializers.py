@@ -104,6 +104,8 @@ class LeadCreateSerializer(_Scoped):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = _caller(self)
+        if user is None:  # the schema generator builds the serializer without a request
+            return
         self.fields["task"].queryset = task_list_for_user(user=user)
         self.fields["case"].queryset = case_list_for_user(user=user)
         self.fields["evidence"].child_relation.queryset = evidence_list_for_user(user=user)
@@ -118,29 +120,29 @@ class LeadRegisterSerializer(_Scoped):
     legal_basis = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
-class AcknowledgeSerializer(serializers.Serializer):
+class LeadAcknowledgeSerializer(serializers.Serializer):
     signed_by = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     reference = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
-class AnswerSerializer(serializers.Serializer):
+class LeadAnswerSerializer(serializers.Serializer):
     accepted = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     reference = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
-class FeedbackSerializer(serializers.Serializer):
+class LeadFeedbackSerializer(serializers.Serializer):
     result = serializers.CharField()
     reference = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
-class NoteSerializer(serializers.Serializer):
+class LeadNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AcceptInSerializer(serializers.Serializer):
+class LeadAcceptInSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
 
 
-class ReasonSerializer(serializers.Serializer):
+class LeadReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()

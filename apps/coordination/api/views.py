@@ -115,19 +115,19 @@ def _step(name, serializer, func, doc):
 
 
 send = _step("LeadSendView", None, lambda r, i, d: services.lead_send(user=r.user, lead=i), "Hand the lead over (移送); its bundle is made and kept.")
-acknowledge = _step("LeadAcknowledgeView", s.AcknowledgeSerializer,
+acknowledge = _step("LeadAcknowledgeView", s.LeadAcknowledgeSerializer,
                     lambda r, i, d: services.lead_acknowledge(user=r.user, lead=i, signed_by=d["signed_by"], reference=d["reference"]),
                     "The department signs for the lead (签收), or our staff record it with a reference.")
-answer = _step("LeadAnswerView", s.AnswerSerializer,
+answer = _step("LeadAnswerView", s.LeadAnswerSerializer,
                lambda r, i, d: services.lead_answer(user=r.user, lead=i, accepted=d["accepted"], reason=d["reason"], reference=d["reference"]),
                "The department accepts the lead or refuses it with a reason.")
-feedback = _step("LeadFeedbackView", s.FeedbackSerializer,
+feedback = _step("LeadFeedbackView", s.LeadFeedbackSerializer,
                  lambda r, i, d: services.lead_feedback(user=r.user, lead=i, result=d["result"], reference=d["reference"]),
                  "The department feeds back the result.")
-close = _step("LeadCloseView", s.NoteSerializer, lambda r, i, d: services.lead_close(user=r.user, lead=i, note=d["note"]), "Close (办结).")
-accept_in = _step("LeadAcceptInView", s.AcceptInSerializer, lambda r, i, d: services.lead_accept_in(user=r.user, lead=i, outcome=d["outcome"]),
+close = _step("LeadCloseView", s.LeadNoteSerializer, lambda r, i, d: services.lead_close(user=r.user, lead=i, note=d["note"]), "Close (办结).")
+accept_in = _step("LeadAcceptInView", s.LeadAcceptInSerializer, lambda r, i, d: services.lead_accept_in(user=r.user, lead=i, outcome=d["outcome"]),
                   "Accept a lead taken in: it becomes a dispatch task or an enforcement case.")
-refuse_in = _step("LeadRefuseInView", s.ReasonSerializer, lambda r, i, d: services.lead_refuse_in(user=r.user, lead=i, reason=d["reason"]),
+refuse_in = _step("LeadRefuseInView", s.LeadReasonSerializer, lambda r, i, d: services.lead_refuse_in(user=r.user, lead=i, reason=d["reason"]),
                   "Refuse a lead taken in, with a reason.")
 
 
