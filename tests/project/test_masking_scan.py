@@ -99,7 +99,7 @@ def _api_urls(client, planted):
         "/api/ledger/corrections/", "/api/evidence/", "/api/cases/", "/api/cases/causes/",
         "/api/inspection/checklists/", "/api/inspection/draws/", "/api/inspection/records/", "/api/inspection/findings/",
         "/api/inspection/self-checks/", "/api/inspection/plans/", "/api/inspection/assignments/",
-        "/open311/v2/requests.json",
+        "/open311/v2/requests.json", "/api/coordination/leads/",
     ]
     details = {
         "/api/gbcp/places/": "/api/gbcp/places/{}/", "/api/gbcp/entities/": "/api/gbcp/entities/{}/",
@@ -107,6 +107,7 @@ def _api_urls(client, planted):
         "/api/ledger/licences/": "/api/ledger/licences/{}/", "/api/ledger/zones/": "/api/ledger/zones/{}/",
         "/api/ledger/key-points/": "/api/ledger/key-points/{}/", "/api/evidence/": "/api/evidence/{}/", "/api/cases/": "/api/cases/{}/",
         "/api/inspection/draws/": "/api/inspection/draws/{}/", "/api/inspection/records/": "/api/inspection/records/{}/",
+        "/api/coordination/leads/": "/api/coordination/leads/{}/",
     }
     urls = list(lists)
     for list_url, detail in details.items():
@@ -132,6 +133,7 @@ def _page_urls(planted):
         "/ledger/", "/ledger/licences/", "/ledger/findings/", "/ledger/corrections/", "/ledger/map/", "/evidence/",
         "/cases/", "/cases/queue/legal/", "/cases/queue/leader/", "/cases/queue/squad/", "/cases/onsite/",
         "/inspection/", "/inspection/draws/", "/inspection/public/draws/", f"/report/track/{task.tracking_code}/",
+        "/coordination/leads/", "/coordination/sharing/",
         *[f"/places/{pk}/" for pk in dongcheng_places], *[f"/inspection/places/{pk}/history/" for pk in dongcheng_places],
         *[f"/cases/{pk}/" for pk in cases],
     ]

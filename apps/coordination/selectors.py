@@ -1,0 +1,138 @@
+"""Reads of coordination by who asks: case leads (staff by jurisdiction, a receiving department its own leads once
+sent), the departments a lead may go to, the sharing tokens and access log (auditors by jurisdiction), and the leads
+whose deadlines the sweep watches."""
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from apps.accounts.jurisdiction import EVERYTHING, jurisdiction_prefixes, scope_filter, staff_organization_ids, staff_organizations
+from apps.coordination.models import OPEN_STATUSES, Direction, Lead, LeadLog, ShareAccess, ShareToken, Status
+from apps.coordination.policy import AUDITORS, COORDINATORS
+from apps.gbcp.errors import NotFound
+from apps.gbcp.models import Organization
+
+
+def _visible(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Lead.objects.none()
+    if jurisdiction_prefixes(user) is EVERYTHING:
+        return Lead.objects.all()
+    org_ids = staff_organization_ids(user)
+    # The receiving department sees the leads handed out to it, once sent (never our drafts).
+    theirs = Q(direction=Direction.OUT, department_id__in=org_ids) & ~Q(status=Status.DRAFT)
+    return Lead.objects.filter(scope_filter(user, "region_code") | theirs)
+
+
+def lead_list_for_user(*, user, direction=None, status=None, department=None, overdue=None, q=None, now=None):
+    """Leads the user may see, newest first; filters by direction, status (or "open"), department, overdue deadline and text."""
+    qs = _visible(user).select_related("organization", "department")
+    if direction:
+        qs = qs.filter(direction=direction)
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if department:
+        qs = qs.filter(department_id=department)
+    if overdue:
+        now = now or timezone.now()
+        qs = qs.filter(Q(status=Status.SENT, receipt_due__lte=now) | Q(direction=Direction.OUT, status=Status.ACCEPTED, feedback_due__lte=now))
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(external_ref__icontains=q))
+    return qs.order_by("-created_at", "-id")
+
+
+def lead_get_for_user(*, user, id) -> Lead:
+    """One lead the user may see, with its links, evidence, documents and log; another's is not found."""
+    try:
+        id = int(id)
+    except (TypeError, ValueError):
+        raise NotFound()
+    lead = (lead_list_for_user(user=user)
+            .select_related("task", "case", "place", "created_by", "organization__region", "department__region")
+            .prefetch_related("evidence", "documents", Prefetch("logs", queryset=LeadLog.objects.select_related("actor")))
+            .filter(pk=id).first())
+    if lead is None:
+        raise NotFound()
+    return lead
+
+
+def departments_for_user(*, user):
+    """The other departments (functional departments) a lead may go to or come from: the city's and those of the
+    user's jurisdiction."""
+    qs = Organization.objects.filter(is_active=True, kind=Organization.Kind.FUNCTIONAL_DEPARTMENT)
+    if jurisdiction_prefixes(user) is EVERYTHING:
+        return qs.select_related("region").order_by("region__code", "level", "name")
+    return qs.filter(scope_filter(user, "region__code") | Q(level=Organization.Level.CITY)).select_related("region").order_by(
+        "region__code", "level", "name")
+
+
+def department_get_for_user(*, user, id) -> Organization:
+    found = departments_for_user(user=user).filter(pk=id).first() if str(id).isdigit() else None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def units_for_user(*, user):
+    """Our units the user coordinates for (a lead's own side); all active units of the city for a superuser."""
+    if getattr(user, "is_superuser", False):
+        return list(Organization.objects.filter(is_active=True).exclude(kind=Organization.Kind.FUNCTIONAL_DEPARTMENT)
+                    .exclude(kind=Organization.Kind.HOTLINE_CENTRE).select_related("region").order_by("region__code", "level", "name"))
+    return [org for org in staff_organizations(user, COORDINATORS) if org.kind != Organization.Kind.FUNCTIONAL_DEPARTMENT]
+
+
+def leads_to_watch(*, now, horizon):
+    """Sent leads awaiting receipt and accepted leads awaiting a result, due before ``now + horizon``: for the sweep."""
+    soon = now + horizon
+    return (Lead.objects.filter(Q(status=Status.SENT, receipt_due__lte=soon) | Q(direction=Direction.OUT, status=Status.ACCEPTED, feedback_due__lte=soon))
+            .select_related("organization", "department", "created_by").order_by("pk"))
+
+
+# --- data sharing ----------------------------------------------------------------------------------------------------
+
+
+def tokens_for_user(*, user):
+    """Tokens an auditor may see: those whose region lies in the auditor's jurisdiction."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ShareToken.objects.none()
+    if not (user.is_superuser or user.has_role(*AUDITORS)):
+        return ShareToken.objects.none()
+    qs = ShareToken.objects.select_related("organization", "created_by", "revoked_by")
+    if jurisdiction_prefixes(user) is EVERYTHING:
+        return qs
+    return qs.filter(scope_filter(user, "region_code"))
+
+
+def token_get_for_user(*, user, id) -> ShareToken:
+    found = tokens_for_user(user=user).filter(pk=id).first() if str(id).isdigit() else None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def token_by_key_id(key_id: str):
+    return ShareToken.objects.select_related("organization").filter(key_id=key_id).first()
+
+
+def accesses_for_user(*, user, dataset=None, organization=None, outcome=None, token=None, since=None, until=None):
+    """The access log an auditor may read: rows of the regions in the auditor's jurisdiction (refusals of unknown
+    tokens, which name no region, only for the city's auditors)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not (user.is_superuser or user.has_role(*AUDITORS)):
+        return ShareAccess.objects.none()
+    qs = ShareAccess.objects.select_related("token", "organization", "user")
+    if jurisdiction_prefixes(user) is not EVERYTHING:
+        qs = qs.filter(scope_filter(user, "region_code"))
+    if dataset:
+        qs = qs.filter(dataset=dataset)
+    if organization:
+        qs = qs.filter(organization_id=organization)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    if token:
+        qs = qs.filter(token_id=token)
+    if since:
+        qs = qs.filter(at__date__gte=since)
+    if until:
+        qs = qs.filter(at__date__lte=until)
+    return qs.order_by("-at", "-id")
