@@ -66,6 +66,10 @@ class PrePlanStep(models.Model):
     def __str__(self):
         return f"{self.order}. {self.action}"
 
+    @property
+    def duration_hours(self) -> float:
+        return self.duration_minutes / 60
+
 
 class Alert(models.Model):
     """A CAP 1.2 warning received from a feed or by hand; one per (sender, identifier)."""
