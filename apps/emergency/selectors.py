@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from apps.accounts.jurisdiction import scope_queryset, staff_memberships
+from apps.accounts.jurisdiction import EVERYTHING, jurisdiction_prefixes, scope_queryset, staff_memberships
 from apps.emergency.models import Alert, Incident, PrePlan
 from apps.emergency.policy import EDITORS, READERS
 from apps.gbcp.models import Category, Grid, Organization, Region
@@ -37,9 +37,14 @@ def alert_list_for_user(*, user):
     """Warnings that touch the user's jurisdiction (matched to one of its regions)."""
     if not _reader(user):
         return Alert.objects.none()
-    if user.is_superuser:
+    prefixes = jurisdiction_prefixes(user)
+    if prefixes is EVERYTHING:
         return Alert.objects.all().defer("xml")
-    regions = scope_queryset(Alert.regions.through.objects.all(), user, field="region__code")
+    # A region inside the jurisdiction, or one that holds it (a district-wide warning concerns each of its streets).
+    touching = Q(pk__in=[])
+    for prefix in prefixes:
+        touching |= Q(region__code__startswith=prefix) | Q(region__code__in=[prefix[:n] for n in (6, 9) if len(prefix) > n])
+    regions = Alert.regions.through.objects.filter(touching)
     return Alert.objects.filter(pk__in=regions.values("alert_id")).defer("xml")
 
 

@@ -261,6 +261,7 @@ def _incident_write(request, pk, form_class, form_name, write, success):
             with transaction.atomic():
                 write(incident, form.cleaned_data)
         except ApplicationError as exc:
+            messages.error(request, exc.message)  # shown even when the form is not (a closed incident)
             form.add_error(None, exc.message)
         else:
             messages.success(request, success)
