@@ -33,7 +33,7 @@ def seed(ctx):
         if PrePlan.objects.filter(region=district, event_type=event_type).exists():
             continue
         steps = [{"squad": squad, "action": action, "area_region": squad.region, "resources": resources, "duration_minutes": 240,
-                  "area_grid": Grid.objects.filter(squad=squad).order_by("code").first()}
+                  "area_grid": _grid_of(squad)}
                  for squad in squads]
         services.plan_publish(user=None, region=district, event_type=event_type, title=title, steps=steps)
         made += 1
@@ -53,15 +53,22 @@ def seed(ctx):
 DEMO_ALERT = "DEMO-BJ-MET-RAINSTORM-BLUE"
 
 
+def _grid_of(squad):
+    """The squad's first grid, else the first grid inside its region (a district team has none of its own)."""
+    grids = Grid.objects.defer("boundary").order_by("code")
+    return grids.filter(squad=squad).first() or grids.filter(region__code__startswith=squad.region.scope).first()
+
+
 def _demo_warning() -> str:
-    """A CAP 1.2 rainstorm warning (暴雨蓝色预警) for 东城区 by its area code, sent now and in force for three days."""
+    """A CAP 1.2 rainstorm warning (暴雨蓝色预警) for 东城区 by its area code, sent now and in force for three days; an
+    exercise (演练), not an actual warning, so that nobody is notified of demo data."""
     now = timezone.localtime().replace(microsecond=0)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
   <identifier>{DEMO_ALERT}</identifier>
   <sender>demo@cityenforce.invalid</sender>
   <sent>{now.isoformat()}</sent>
-  <status>Actual</status>
+  <status>Exercise</status>
   <msgType>Alert</msgType>
   <scope>Public</scope>
   <info>
