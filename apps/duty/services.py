@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -184,6 +185,27 @@ def assignment_remove(*, user, assignment: ShiftAssignment) -> None:
     require_edit(user=user, subject=assignment.shift)
     with acting_as(user):
         assignment.delete()
+
+
+@transaction.atomic
+def post_for_period(*, user, squad, name: str, starts_at: dt.datetime, ends_at: dt.datetime, grid=None, area=None, point=None,
+                    radius_m=None, note: str = "") -> Shift:
+    """A post of the squad held for one period only (an emergency's hours, for instance): the post (a grid, a polygon or
+    a point with a radius, exactly one) with those hours, and a shift of the squad's roster from ``starts_at`` to
+    ``ends_at`` (to the minute) at it. Officers are added to the shift afterwards, as to any other. Returns the shift."""
+    given = [kind for kind, value in ((Post.Kind.GRID, grid), (Post.Kind.AREA, area), (Post.Kind.POINT, point)) if value is not None]
+    if len(given) != 1:
+        raise _error(_("Give the post one place: a grid, an area or a point."), "place_required", "kind")
+    start, end = (timezone.localtime(at).replace(second=0, microsecond=0) for at in (starts_at, ends_at))
+    if end <= start:
+        raise _error(_("The period must end after it starts."), "period_invalid", "end_time")
+    if end - start > dt.timedelta(hours=settings.DUTY_MAX_SHIFT_HOURS):
+        raise _error(_("A shift lasts at most %(hours)d hours.") % {"hours": settings.DUTY_MAX_SHIFT_HOURS}, "shift_too_long", "end_time")
+    post = post_create(user=user, squad=squad, name=name, kind=given[0], grid=grid, area=area, point=point, radius_m=radius_m,
+                       hours_start=start.time(), hours_end=end.time(), note=note)
+    roster = roster_ensure(user=user, squad=squad, week_start=start.date())
+    return shift_create(user=user, roster=roster, date=start.date(), start_time=start.time(), end_time=end.time(), kind=Shift.Kind.DAY,
+                        note=post.name, post=post)
 
 
 @dataclass

@@ -51,6 +51,8 @@ class PrePlanStep(models.Model):
     area_grid = models.ForeignKey("gbcp.Grid", verbose_name=_("area (grid)"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     area = models.PolygonField(_("area (polygon)"), srid=4326, null=True, blank=True)
+    point = models.PointField(_("point"), srid=4326, null=True, blank=True,
+                              help_text=_("Where the squad stands; a step with a point, grid or polygon becomes a duty post when activated."))
     resources = models.CharField(_("resources"), max_length=255, blank=True)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=120)
     category = models.ForeignKey("gbcp.Category", verbose_name=_("task category"), null=True, blank=True,
@@ -63,6 +65,10 @@ class PrePlanStep(models.Model):
 
     def __str__(self):
         return f"{self.order}. {self.action}"
+
+    @property
+    def duration_hours(self) -> float:
+        return self.duration_minutes / 60
 
 
 class Alert(models.Model):
@@ -143,6 +149,7 @@ class IncidentEntry(models.Model):
         NOTIFIED = "notified", _("squad notified")
         TASK = "task", _("task created")
         DUTY = "duty", _("duty post assigned")
+        SMS = "sms", _("text message sent")
         UNITS = "units", _("nearest units found")
         NOTE = "note", _("note")
         CLOSED = "closed", _("closed")

@@ -3,6 +3,10 @@
 Every write is one transaction; notifications and tasks go out through the other apps' services and
 ``apps.realtime.events`` (sent after commit). Every step of an incident is a timeline entry with actor and time.
 """
+import datetime as dt
+import logging
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -14,14 +18,19 @@ from apps.accounts.models import Role
 from apps.devices import selectors as device_selectors
 from apps.dispatch import services as dispatch_services
 from apps.dispatch.models import Source
+from apps.duty import services as duty_services
 from apps.emergency import cap, policy
 from apps.emergency.models import Alert, Incident, IncidentEntry, PrePlan, PrePlanStep
+from apps.gbcp import aftercommit
 from apps.gbcp.distance import metres_between
 from apps.gbcp.errors import ApplicationError
 from apps.gbcp.models import Organization, Region
-from apps.realtime import events
+from apps.realtime import events, sms
+
+logger = logging.getLogger("cityenforce.emergency")
 
 NEAREST_UNITS = 5
+SMS_TEMPLATE = "emergency_activated"
 ALERT_LISTENERS = [Role.LEADER, Role.DISPATCHER]
 
 
@@ -126,7 +135,9 @@ def _entry(incident, kind, text, actor=None, **data):
     return IncidentEntry.objects.create(incident=incident, kind=kind, text=text[:500], actor=actor, data=data)
 
 
-def _step_point(step, incident):
+def step_point(step, incident):
+    if step.point is not None:
+        return step.point
     for geometry in (step.area, step.area_grid.boundary if step.area_grid else None,
                      step.area_region.boundary if step.area_region else None, incident.region.boundary):
         if geometry is not None:
@@ -143,10 +154,38 @@ def nearest_units(*, user, point, limit=NEAREST_UNITS) -> list:
     return [{"device": s.device_id, "code": s.device.code, "metres": round(m)} for m, s in units[:limit]]
 
 
+def _step_duty(*, user, incident, step, starts_at):
+    """A step with a place (point, grid or polygon) puts its squad on a duty post for the step's hours from now
+    (at most the duty app's longest shift). A refusal (the activator may not change that squad's roster, a bad place)
+    is written on the timeline and never stops the activation."""
+    if step.point is not None:
+        place = {"point": step.point, "radius_m": settings.EMERGENCY_POST_RADIUS_M}
+    elif step.area_grid_id:
+        place = {"grid": step.area_grid}
+    elif step.area is not None:
+        place = {"area": step.area}
+    else:
+        return None
+    minutes = min(step.duration_minutes, settings.DUTY_MAX_SHIFT_HOURS * 60)
+    if minutes < 1:
+        return None
+    name = _("Emergency: %(action)s") % {"action": step.action}
+    try:
+        shift = duty_services.post_for_period(user=user, squad=step.squad, name=name[:100], starts_at=starts_at,
+                                              ends_at=starts_at + dt.timedelta(minutes=minutes), note=incident.title[:200], **place)
+    except (ApplicationError, PermissionDenied) as exc:
+        return _entry(incident, IncidentEntry.Kind.DUTY, _("No duty post for %(squad)s: %(reason)s") % {
+            "squad": step.squad.name, "reason": getattr(exc, "message", "") or _("not allowed")}, user, step=step.order, squad=step.squad_id)
+    return _entry(incident, IncidentEntry.Kind.DUTY, _("Duty post for %(squad)s: %(post)s, %(start)s–%(end)s") % {
+        "squad": step.squad.name, "post": shift.post.name, "start": f"{shift.start_time:%H:%M}", "end": f"{shift.end_time:%H:%M}"},
+        user, step=step.order, squad=step.squad_id, post=shift.post_id, shift=shift.pk)
+
+
 @transaction.atomic
-def incident_activate(*, user, plan, region=None, alert=None, create_tasks=True) -> Incident:
+def incident_activate(*, user, plan, region=None, alert=None, create_tasks=True, assign_duty=True) -> Incident:
     """一键启动: open an incident with ``plan`` for ``region`` (the plan's jurisdiction by default), notify each step's
-    squad, create a task per step with a category, find the nearest units; every step goes on the timeline."""
+    squad, create a task per step with a category, put the squad on a duty post where the step has a place, find the
+    nearest units; every step goes on the timeline. After commit the squad leaders get a text message."""
     region = region or plan.region
     if not (policy.can_activate(user, region) and region.code.startswith(plan.region.scope)):
         raise PermissionDenied
@@ -156,6 +195,7 @@ def incident_activate(*, user, plan, region=None, alert=None, create_tasks=True)
         raise ApplicationError(_("The warning was cancelled."), code="alert_cancelled")
     title = _("%(plan)s — %(region)s") % {"plan": plan.title, "region": region.name}
     incident = Incident.objects.create(plan=plan, alert=alert, region=region, title=title[:255], opened_by=user)
+    starts_at = timezone.now()
     _entry(incident, IncidentEntry.Kind.OPENED, _("Activated pre-plan %(plan)s") % {"plan": str(plan)}, user,
            alert=alert.pk if alert else None)
     for step in plan.steps.select_related("squad", "category", "area_grid", "area_region"):
@@ -165,7 +205,7 @@ def incident_activate(*, user, plan, region=None, alert=None, create_tasks=True)
                        body=f"{step.action} {step.resources}".strip(), level="warning", link=f"/emergency/incidents/{incident.pk}/")
         _entry(incident, IncidentEntry.Kind.NOTIFIED, _("%(squad)s notified: %(action)s") % {"squad": step.squad.name, "action": step.action},
                user, squad=step.squad_id, recipients=len(members))
-        point = _step_point(step, incident)
+        point = step_point(step, incident)
         if create_tasks and step.category_id and point is not None:
             result = dispatch_services.task_intake(
                 user=user, source=Source.DISPATCHER, description=f"[{plan.title}] {step.action}", point=point,
@@ -173,11 +213,45 @@ def incident_activate(*, user, plan, region=None, alert=None, create_tasks=True)
             )
             _entry(incident, IncidentEntry.Kind.TASK, _("Task %(number)s created") % {"number": result.task.number}, user,
                    task=result.task.pk, step=step.order)
+        if assign_duty:
+            _step_duty(user=user, incident=incident, step=step, starts_at=starts_at)
         units = nearest_units(user=user, point=point)
         if units:
             _entry(incident, IncidentEntry.Kind.UNITS, _("Nearest units: %(codes)s") % {"codes": ", ".join(u["code"] for u in units)},
                    user, units=units, step=step.order)
+    aftercommit.enqueue("apps.emergency.tasks.send_activation_sms", incident.pk, event="emergency:activation-sms")
     return incident
+
+
+def incident_sms_send(*, incident_id) -> dict:
+    """After activation (a Celery job): the text message to the leaders (中队长) of each squad the pre-plan names, one
+    per leader with a phone. A provider's refusal is counted and logged, never raised: the incident stands. The outcome
+    goes on the timeline."""
+    incident = Incident.objects.select_related("plan").filter(pk=incident_id).first()
+    if incident is None:
+        return {"sent": 0, "failed": 0, "no_phone": 0}
+    counts = {"sent": 0, "failed": 0, "no_phone": 0}
+    done = set()
+    for step in incident.plan.steps.select_related("squad").order_by("order", "pk"):
+        for leader in staff_members(organization_ids=[step.squad_id], roles=[Role.SQUAD_LEADER]):
+            if leader.pk in done:
+                continue
+            done.add(leader.pk)
+            if not leader.phone:
+                counts["no_phone"] += 1
+                continue
+            try:
+                sms.send_sms(leader.phone, sms.template_id(SMS_TEMPLATE), {
+                    "plan": incident.plan.title, "squad": step.squad.name, "action": step.action[:60], "incident": str(incident.pk)})
+            except Exception:  # a provider's refusal or outage: counted, logged, the incident stands
+                logger.exception("emergency SMS to squad leader %s of incident %s failed", leader.pk, incident.pk)
+                counts["failed"] += 1
+            else:
+                counts["sent"] += 1
+    if any(counts.values()):
+        _entry(incident, IncidentEntry.Kind.SMS, _("Text messages to squad leaders: %(sent)d sent, %(failed)d failed, %(no_phone)d without a phone")
+               % counts, None, **counts)
+    return counts
 
 
 @transaction.atomic

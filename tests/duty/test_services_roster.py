@@ -129,3 +129,28 @@ def test_posts_are_a_grid_a_point_with_radius_or_an_area(leader, squad, grid):
     with pytest.raises(ApplicationError) as err:
         services.post_create(user=leader, squad=squad, name="无点", kind=Post.Kind.POINT, point=None, radius_m=100)
     assert err.value.code == "point_required"
+
+
+@pytest.mark.django_db
+def test_a_post_for_a_period_is_a_post_with_those_hours_and_a_shift_crossing_midnight(leader, squad, grid, other_squad):
+    """post_for_period (used by an emergency's activation): one place, the period to the minute, 403 outside."""
+    starts_at, ends_at = at(MONDAY + dt.timedelta(days=6), 22, 10) + dt.timedelta(seconds=42), at(MONDAY + dt.timedelta(days=7), 2, 10)
+    shift = services.post_for_period(user=leader, squad=squad, name="应急值守 立交桥", starts_at=starts_at, ends_at=ends_at,
+                                     point=grid.boundary.point_on_surface, radius_m=200, note="暴雨预案")
+    post = shift.post
+    assert (post.kind, post.radius_m, post.hours_start, post.hours_end) == (Post.Kind.POINT, 200, dt.time(22, 10), dt.time(2, 10))
+    assert (shift.squad_id, shift.starts_at, shift.ends_at, shift.roster.week_start) == (squad.pk, at(MONDAY + dt.timedelta(days=6), 22, 10),
+                                                                                          ends_at, MONDAY)
+    on_grid = services.post_for_period(user=leader, squad=squad, name="网格值守", starts_at=starts_at, ends_at=ends_at, grid=grid)
+    assert on_grid.post.kind == Post.Kind.GRID and on_grid.roster_id == shift.roster_id
+    for kwargs, code in [({}, "place_required"), ({"grid": grid, "point": grid.boundary.centroid}, "place_required"),
+                         ({"grid": grid, "ends_at": starts_at}, "period_invalid"),
+                         ({"grid": grid, "ends_at": starts_at + dt.timedelta(hours=17)}, "shift_too_long")]:
+        before = Post.objects.count()
+        with pytest.raises(ApplicationError) as refused:
+            services.post_for_period(user=leader, squad=squad, name="x", **{"starts_at": starts_at, "ends_at": ends_at, **kwargs})
+        assert refused.value.code == code and Post.objects.count() == before
+    with pytest.raises(ApplicationError) as elsewhere:
+        services.post_for_period(user=leader, squad=other_squad, name="x", starts_at=starts_at, ends_at=ends_at,
+                                 point=grid.boundary.centroid, radius_m=100)
+    assert elsewhere.value.status_code == 403

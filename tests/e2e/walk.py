@@ -44,10 +44,13 @@ JOURNEYS = {
                   ("/accounts/certificates/", 200), ("/wiki/", 200),
                   # Coordination (协调联动): the case leads of 东城 with one lead's page, the forms, data sharing's audit page.
                   ("/coordination/leads/", 200, r"^/coordination/leads/\d+/$"), ("/coordination/leads/new/", 200),
-                  ("/coordination/leads/register/", 200), ("/coordination/sharing/", 200)],
+                  ("/coordination/leads/register/", 200), ("/coordination/sharing/", 200),
+                  # Emergencies (应急调度): the overview, a past incident with its map, pre-plans and the editor, warnings.
+                  ("/emergency/", 200, r"^/emergency/incidents/\d+/$"), ("/emergency/plans/", 200, r"^/emergency/plans/\d+/$"),
+                  ("/emergency/plans/new/", 200), ("/emergency/alerts/", 200, r"^/emergency/alerts/\d+/$")],
     "city_analyst": [("/analytics/", 200)],
-    "citizen": [("/", 200), ("/report/", 200), ("/cases/public/", 200), ("/dispatch/", 403), ("/cases/", 403), ("/map/", 403), ("/supervision/", 403),
-                ("/evaluation/", 403), ("/credit/", 403), ("/coordination/leads/", 403), ("/coordination/sharing/", 403)],
+    "citizen": [("/", 200), ("/report/", 200), ("/cases/public/", 200), ("/dispatch/", 403), ("/emergency/", 403), ("/cases/", 403), ("/map/", 403),
+                ("/supervision/", 403), ("/evaluation/", 403), ("/credit/", 403), ("/coordination/leads/", 403), ("/coordination/sharing/", 403)],
     "merchant": [("/", 200), ("/report/", 200), ("/dispatch/", 403), ("/ledger/", 403), ("/credit/mine/", 200), ("/supervision/", 403),
                  ("/report/business/", 200), ("/inspection/self-check/", 200, r"^/inspection/self-check/places/\d+/$"),
                  ("/inspection/rectifications/", 403), ("/analytics/", 403), ("/coordination/leads/", 403)],

@@ -80,7 +80,8 @@ def test_one_key_activation_end_to_end(plan, leader, squad_officers, grid):
     incident = services.incident_activate(user=leader, plan=plan, alert=alert)
 
     kinds = list(incident.entries.values_list("kind", flat=True))
-    assert kinds == [IncidentEntry.Kind.OPENED, IncidentEntry.Kind.NOTIFIED, IncidentEntry.Kind.TASK, IncidentEntry.Kind.UNITS]
+    assert kinds == [IncidentEntry.Kind.OPENED, IncidentEntry.Kind.NOTIFIED, IncidentEntry.Kind.TASK, IncidentEntry.Kind.DUTY,
+                     IncidentEntry.Kind.UNITS]
     assert all(e.actor_id == leader.pk and e.at for e in incident.entries.all())
     for officer in squad_officers:
         assert Notification.objects.filter(recipient=officer, event="emergency.activated", payload__incident=incident.pk).exists()
