@@ -20,6 +20,7 @@ from apps.gbcp.models import Category, Organization, Region
 
 DEMO_REPORTS = 40
 PHOTO_EVERY = 3  # one demo report in three comes with a photo
+TO_ACCEPT = 2  # per street: tasks dispatched to its squad and left for an officer to accept (the field client's demo)
 HANDLED = 6  # demo tasks walked through dispatch → accept → feedback (with an "after" photo); half of them closed
 DEMO_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"  # the CJK font the case PDFs use (Debian fonts-wqy-zenhei)
 
@@ -71,7 +72,8 @@ def seed(ctx):
         else:
             services.task_intake(**intake)
     handled = _walk_some_tasks(district)
-    ctx.say(f"  tasks: {Task.objects.count()} ({handled} handled with photos)")
+    waiting = _leave_some_to_accept(district, leaves, now)
+    ctx.say(f"  tasks: {Task.objects.count()} ({handled} handled with photos, {waiting} dispatched awaiting an officer)")
 
 
 def demo_photo(title: str, caption: str, size=(480, 360)) -> SimpleUploadedFile:
@@ -94,6 +96,35 @@ def demo_photo(title: str, caption: str, size=(480, 360)) -> SimpleUploadedFile:
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=70)
     return SimpleUploadedFile("demo.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _leave_some_to_accept(district, leaves, now) -> int:
+    """Each street's squad gets a few tasks dispatched and not yet accepted, so that an officer opening the field
+    client (/field/) has work to accept, offline or not."""
+    dispatchers = [u for u in users_covering(district.code, roles=[Role.DISPATCHER]) if not u.is_superuser]
+    if not dispatchers:
+        return 0
+    waiting = 0
+    for street in Region.objects.filter(parent=district).order_by("code"):
+        inside = street.boundary.buffer(-0.002)
+        point = (inside if not inside.empty else street.boundary).point_on_surface
+        for n in range(TO_ACCEPT):
+            ref = f"demo-field-{street.code}-{n}"
+            if Task.objects.filter(external_ref=ref).exists():
+                waiting += 1
+                continue
+            category = leaves[(int(street.code) + n) % len(leaves)]
+            task = services.task_intake(
+                user=None, source=Source.PATROL, description=f"{street.name}巡查发现{category.name}，请中队处置。", point=point,
+                category=category, reporter_name="", reporter_phone="", external_ref=ref, received_at=now - dt.timedelta(hours=n + 1),
+            ).task
+            if task.status != Status.NEW or task.organization_id is None:
+                continue  # merged into an earlier report, or no squad found
+            if not task.organization.memberships.filter(role=Role.OFFICER, is_active=True).exists():
+                continue
+            services.task_dispatch(user=dispatchers[0], task=task)
+            waiting += 1
+    return waiting
 
 
 def _walk_some_tasks(district) -> int:
