@@ -72,7 +72,7 @@ def seed(ctx):
         else:
             services.task_intake(**intake)
     handled = _walk_some_tasks(district)
-    waiting = _leave_some_to_accept(district, leaves, now)
+    waiting = _leave_some_to_accept(district, now)
     ctx.say(f"  tasks: {Task.objects.count()} ({handled} handled with photos, {waiting} dispatched awaiting an officer)")
 
 
@@ -98,31 +98,31 @@ def demo_photo(title: str, caption: str, size=(480, 360)) -> SimpleUploadedFile:
     return SimpleUploadedFile("demo.jpg", out.getvalue(), content_type="image/jpeg")
 
 
-def _leave_some_to_accept(district, leaves, now) -> int:
-    """Each street's squad gets a few tasks dispatched and not yet accepted, so that an officer opening the field
-    client (/field/) has work to accept, offline or not."""
+def _leave_some_to_accept(district, now) -> int:
+    """Each street squad with officers gets a few tasks of its own duties dispatched and not yet accepted, so that an
+    officer opening the field client (/field/) has work to accept, offline or not."""
     dispatchers = [u for u in users_covering(district.code, roles=[Role.DISPATCHER]) if not u.is_superuser]
     if not dispatchers:
         return 0
+    squads = (Organization.objects.filter(region__parent=district, memberships__role=Role.OFFICER, memberships__is_active=True)
+              .select_related("region").distinct().order_by("region__code", "pk"))
     waiting = 0
-    for street in Region.objects.filter(parent=district).order_by("code"):
-        inside = street.boundary.buffer(-0.002)
-        point = (inside if not inside.empty else street.boundary).point_on_surface
-        for n in range(TO_ACCEPT):
-            ref = f"demo-field-{street.code}-{n}"
+    for squad in squads:
+        duties = list(squad.duties.exclude(deadline_unit="").order_by("code")[:TO_ACCEPT])
+        inside = squad.region.boundary.buffer(-0.002)
+        point = (inside if not inside.empty else squad.region.boundary).point_on_surface
+        for n, category in enumerate(duties):
+            ref = f"demo-field-{squad.pk}-{n}"
             if Task.objects.filter(external_ref=ref).exists():
                 waiting += 1
                 continue
-            category = leaves[(int(street.code) + n) % len(leaves)]
             task = services.task_intake(
-                user=None, source=Source.PATROL, description=f"{street.name}巡查发现{category.name}，请中队处置。", point=point,
+                user=None, source=Source.PATROL, description=f"{squad.region.name}巡查发现{category.name}，请中队处置。", point=point,
                 category=category, reporter_name="", reporter_phone="", external_ref=ref, received_at=now - dt.timedelta(hours=n + 1),
             ).task
-            if task.status != Status.NEW or task.organization_id is None:
-                continue  # merged into an earlier report, or no squad found
-            if not task.organization.memberships.filter(role=Role.OFFICER, is_active=True).exists():
-                continue
-            services.task_dispatch(user=dispatchers[0], task=task)
+            if task.status != Status.NEW:
+                continue  # merged into an earlier report
+            services.task_dispatch(user=dispatchers[0], task=task, organization=squad, note="演示：派给街道中队")
             waiting += 1
     return waiting
 

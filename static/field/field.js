@@ -266,7 +266,7 @@ function stateLabel(item) {
 
 function outboxRow(item, { withTask = true } = {}) {
   const remove = item.state === "refused" || item.user !== cfg.user
-    ? el("button", { type: "button", class: "small", onclick: async () => { await idbDelete("outbox", item.seq); await refreshCount(); rerender(); } }, T.remove)
+    ? el("button", { type: "button", class: "small", onclick: async () => { await idbDelete("outbox", item.seq); await refreshCount(); render(); } }, T.remove)
     : null;
   return el("li", { class: `outbox-item state-${item.state}` },
     el("div", { class: "row" }, el("strong", {}, item.label), el("span", { class: `pill pill-${item.state}` }, stateLabel(item))),
@@ -362,7 +362,7 @@ async function pageTask(id) {
     onclick: async (e) => {
       e.target.disabled = true;
       await enqueue({ kind: "accept", label: T.accept, url: `/api/dispatch/tasks/${id}/accept/`, task: id });
-      rerender();
+      render();
     },
   }, T.accept) : null;
   const feedback = actions.has("feedback") ? el("form", {
@@ -377,7 +377,7 @@ async function pageTask(id) {
         fields: { result: form.elements.result.value.trim(), solved: form.elements.solved.checked ? "true" : "false" },
         files: filesOf(form, "photos", "photos"),
       });
-      rerender();
+      render(); // the form is done with: drawn again with the action queued
     },
   },
   el("h2", {}, T.feedback),
@@ -402,7 +402,7 @@ async function pageTask(id) {
           files: [file],
         });
       }
-      rerender();
+      render();
     },
   },
   el("h2", {}, T.evidence),
