@@ -4,7 +4,9 @@ import json
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import Client
+from PIL import Image
 
 from apps.accounts.models import Role, User
 from apps.gbcp.models import Organization
@@ -77,8 +79,10 @@ def test_the_manifest_makes_an_installable_standalone_app_under_field(client):
     assert manifest["start_url"] == manifest["scope"] == "/field/" and manifest["display"] == "standalone"
     sizes = {icon["sizes"] for icon in manifest["icons"]}
     assert {"192x192", "512x512"} <= sizes
-    for icon in manifest["icons"]:
-        assert client.get(icon["src"].split("?")[0]).status_code == 200 or icon["src"].startswith("/static/field/")
+    for icon in manifest["icons"]:  # versioned static files, each a PNG of the size it claims
+        assert icon["src"].startswith("/static/field/icon-") and icon["src"].endswith(f"?v={field.version()}")
+        with Image.open(finders.find(icon["src"].split("?")[0].removeprefix("/static/"))) as image:
+            assert f"{image.width}x{image.height}" == icon["sizes"] and image.format == "PNG"
 
 
 @pytest.mark.django_db
