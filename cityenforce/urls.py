@@ -10,6 +10,7 @@ from apps.accounts.throttling import rate_limit
 from apps.accounts.decorators import staff_required
 from apps.gbcp import views as gbcp_views
 from apps.realtime import views as realtime_views
+from cityenforce import field
 from cityenforce import views as project_views
 from cityenforce.health import HealthView
 
@@ -45,6 +46,10 @@ urlpatterns = [
     path("map/", staff_required(gbcp_views.one_map), name="one-map"),
     path("places/<int:pk>/", staff_required(gbcp_views.place_detail), name="place-detail"),
     path("messages/", realtime_views.message_centre, name="message-centre"),
+    # The officer's offline client (PWA): shell, manifest and service worker (scope /field/).
+    path("field/", field.shell, name="field-shell"),
+    path("field/manifest.webmanifest", field.manifest, name="field-manifest"),
+    path("field/sw.js", field.service_worker, name="field-sw"),
     path("dispatch/", include("apps.dispatch.urls")),
     path("report/", include("apps.portal.urls")),
     path("devices/map/", include("apps.devices.urls")),

@@ -20,6 +20,7 @@ from apps.gbcp.models import Category, Organization, Region
 
 DEMO_REPORTS = 40
 PHOTO_EVERY = 3  # one demo report in three comes with a photo
+TO_ACCEPT = 2  # per street: tasks dispatched to its squad and left for an officer to accept (the field client's demo)
 HANDLED = 6  # demo tasks walked through dispatch → accept → feedback (with an "after" photo); half of them closed
 DEMO_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"  # the CJK font the case PDFs use (Debian fonts-wqy-zenhei)
 
@@ -71,7 +72,8 @@ def seed(ctx):
         else:
             services.task_intake(**intake)
     handled = _walk_some_tasks(district)
-    ctx.say(f"  tasks: {Task.objects.count()} ({handled} handled with photos)")
+    waiting = _leave_some_to_accept(district, now)
+    ctx.say(f"  tasks: {Task.objects.count()} ({handled} handled with photos, {waiting} dispatched awaiting an officer)")
 
 
 def demo_photo(title: str, caption: str, size=(480, 360)) -> SimpleUploadedFile:
@@ -94,6 +96,35 @@ def demo_photo(title: str, caption: str, size=(480, 360)) -> SimpleUploadedFile:
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=70)
     return SimpleUploadedFile("demo.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _leave_some_to_accept(district, now) -> int:
+    """Each street squad with officers gets a few tasks of its own duties dispatched and not yet accepted, so that an
+    officer opening the field client (/field/) has work to accept, offline or not."""
+    dispatchers = [u for u in users_covering(district.code, roles=[Role.DISPATCHER]) if not u.is_superuser]
+    if not dispatchers:
+        return 0
+    squads = (Organization.objects.filter(region__parent=district, memberships__role=Role.OFFICER, memberships__is_active=True)
+              .select_related("region").distinct().order_by("region__code", "pk"))
+    waiting = 0
+    for squad in squads:
+        duties = list(squad.duties.exclude(deadline_unit="").order_by("code")[:TO_ACCEPT])
+        inside = squad.region.boundary.buffer(-0.002)
+        point = (inside if not inside.empty else squad.region.boundary).point_on_surface
+        for n, category in enumerate(duties):
+            ref = f"demo-field-{squad.pk}-{n}"
+            if Task.objects.filter(external_ref=ref).exists():
+                waiting += 1
+                continue
+            task = services.task_intake(
+                user=None, source=Source.PATROL, description=f"{squad.region.name}巡查发现{category.name}，请中队处置。", point=point,
+                category=category, reporter_name="", reporter_phone="", external_ref=ref, received_at=now - dt.timedelta(hours=n + 1),
+            ).task
+            if task.status != Status.NEW:
+                continue  # merged into an earlier report
+            services.task_dispatch(user=dispatchers[0], task=task, organization=squad, note="演示：派给街道中队")
+            waiting += 1
+    return waiting
 
 
 def _walk_some_tasks(district) -> int:

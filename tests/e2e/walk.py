@@ -31,10 +31,11 @@ JOURNEYS = {
                       ("/ledger/frontage/", 200, r"^/ledger/frontage/\d+/$")],
     "dc_legal": [("/cases/", 200, r"^/cases/\d+/$"), ("/", 200), ("/credit/objections/", 200),
                  ("/cases/?status=executing", 200, r"^/cases/\d+/$"), ("/cases/queue/disclosure/", 200)],
-    # The officer's phone forms: the on-the-spot penalty and a case of his.
+    # The officer's phone forms: the on-the-spot penalty and a case of his; the offline field client (tests/e2e/offline.py
+    # walks it offline).
     "dhm_officer1": [("/cases/onsite/", 200), ("/cases/", 200), ("/inspection/", 200), ("/inspection/record/", 200),
                      ("/inspection/records/", 200, r"^/inspection/records/\d+/$"), ("/inspection/rectifications/", 200),
-                     ("/duty/mine/", 200)],
+                     ("/duty/mine/", 200), ("/field/", 200)],
     # The squad leader's duty pages (勤务排班): the week, posts, peak suggestions, coverage with its chart.
     "dhm_leader": [("/duty/", 200), ("/duty/posts/", 200), ("/duty/peaks/", 200), ("/duty/coverage/", 200), ("/duty/mine/", 200)],
     # Supervision, evaluation and credit: the supervisor's and leader's pages.
@@ -49,9 +50,9 @@ JOURNEYS = {
                   ("/emergency/", 200, r"^/emergency/incidents/\d+/$"), ("/emergency/plans/", 200, r"^/emergency/plans/\d+/$"),
                   ("/emergency/plans/new/", 200), ("/emergency/alerts/", 200, r"^/emergency/alerts/\d+/$")],
     "city_analyst": [("/analytics/", 200)],
-    "citizen": [("/", 200), ("/report/", 200), ("/cases/public/", 200), ("/dispatch/", 403), ("/emergency/", 403), ("/cases/", 403), ("/map/", 403),
-                ("/supervision/", 403), ("/evaluation/", 403), ("/credit/", 403), ("/coordination/leads/", 403), ("/coordination/sharing/", 403)],
-    "merchant": [("/", 200), ("/report/", 200), ("/dispatch/", 403), ("/ledger/", 403), ("/credit/mine/", 200), ("/supervision/", 403),
+    "citizen": [("/", 200), ("/report/", 200), ("/cases/public/", 200), ("/field/", 403), ("/dispatch/", 403), ("/emergency/", 403), ("/cases/", 403),
+                ("/map/", 403), ("/supervision/", 403), ("/evaluation/", 403), ("/credit/", 403), ("/coordination/leads/", 403), ("/coordination/sharing/", 403)],
+    "merchant": [("/", 200), ("/report/", 200), ("/field/", 403), ("/dispatch/", 403), ("/ledger/", 403), ("/credit/mine/", 200), ("/supervision/", 403),
                  ("/report/business/", 200), ("/inspection/self-check/", 200, r"^/inspection/self-check/places/\d+/$"),
                  ("/inspection/rectifications/", 403), ("/analytics/", 403), ("/coordination/leads/", 403)],
     # The administrator as data-protection officer: the access log, the retention runs, one person's data.

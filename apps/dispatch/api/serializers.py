@@ -1,13 +1,18 @@
 """Serializers of the task API for squads, officers and dispatchers; reporter data masked, and every key that
 comes in resolves among what the caller may choose (else 400 "does not exist", as for a key that does not exist)."""
+import datetime as dt
+
 from drf_spectacular.utils import extend_schema_field
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from apps.dispatch import overdue, selectors
 from apps.dispatch.models import DuplicateCandidate, Open311Contact, Task, TaskLog, TaskPhoto, TaskRating, WhistleSummons
 from apps.dispatch.policy import allowed_task_steps
 from apps.gbcp.api.fields import MaskedField, PointField
+from apps.gbcp.api.params import parse_lat_lon
 from apps.gbcp.masking import Clearance, clearance_for
 from apps.gbcp.models import Organization
 
@@ -153,7 +158,30 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, allow_blank=False, trim_whitespace=True)
 
 
-class FeedbackSerializer(serializers.Serializer):
+class CaptureSerializer(serializers.Serializer):
+    """When and where the phone recorded the step (optional; the offline client sends them with a queued step).
+    The server keeps them in the step's log beside its own time."""
+
+    captured_at = serializers.DateTimeField(required=False, allow_null=True, help_text="when the officer acted on the phone")
+    lat = serializers.FloatField(required=False, allow_null=True)
+    lon = serializers.FloatField(required=False, allow_null=True)
+    coord = serializers.ChoiceField(choices=[("wgs84", "WGS-84"), ("gcj02", "GCJ-02")], default="wgs84", help_text="coordinate system of lat/lon")
+
+    def validate_captured_at(self, value):
+        # A phone's clock may run a little ahead; a time far in the future is a broken clock, not a capture.
+        if value is not None and value > timezone.now() + dt.timedelta(minutes=10):
+            raise serializers.ValidationError(_("The capture time lies in the future."))
+        return value
+
+    def validate(self, attrs):
+        lat, lon = attrs.pop("lat", None), attrs.pop("lon", None)
+        if (lat is None) != (lon is None):
+            raise serializers.ValidationError({"lat": [_("Give both lat and lon, or neither.")]})
+        attrs["captured_point"] = parse_lat_lon(lat, lon, attrs.pop("coord", "wgs84")) if lat is not None else None
+        return attrs
+
+
+class FeedbackSerializer(CaptureSerializer):
     result = serializers.CharField(max_length=4000)
     solved = serializers.BooleanField(default=True)
     photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=6, help_text="multipart: repeat the field per photo")

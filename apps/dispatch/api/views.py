@@ -108,10 +108,13 @@ def _action(name, serializer, func, doc):
     return extend_schema(request=serializer, responses=s.TaskDetailSerializer)(view).as_view()
 
 
-accept = _action("TaskAcceptView", None, lambda r, t, d: services.task_accept(user=r.user, task=t), "The squad accepts the task.")
+accept = _action("TaskAcceptView", s.CaptureSerializer, lambda r, t, d: services.task_accept(
+    user=r.user, task=t, captured_at=d.get("captured_at"), captured_point=d.get("captured_point")), "The squad accepts the task.")
 return_ = _action("TaskReturnView", s.ReasonSerializer, lambda r, t, d: services.task_return(user=r.user, task=t, reason=d["reason"]), "The squad returns the task; a reason is required.")
 arrive = _action("TaskArriveView", s.ArriveSerializer, lambda r, t, d: services.task_arrive(user=r.user, task=t, point=d.get("point")), "The officer is on site.")
-feedback = _action("TaskFeedbackView", s.FeedbackSerializer, lambda r, t, d: services.task_feedback(user=r.user, task=t, result=d["result"], solved=d["solved"], photos=d.get("photos") or ()), "The officer reports the result.")
+feedback = _action("TaskFeedbackView", s.FeedbackSerializer, lambda r, t, d: services.task_feedback(
+    user=r.user, task=t, result=d["result"], solved=d["solved"], photos=d.get("photos") or (),
+    captured_at=d.get("captured_at"), captured_point=d.get("captured_point")), "The officer reports the result.")
 refer = _action("TaskReferView", s.ReferSerializer, lambda r, t, d: services.task_refer(user=r.user, task=t, organization=d["organization"], reason=d["reason"]), "Refer the task to another department.")
 
 

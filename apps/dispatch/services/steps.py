@@ -23,6 +23,17 @@ from apps.gbcp.locate import locate
 from apps.gbcp.models import Category, Organization
 
 
+def _capture(captured_at=None, captured_point=None) -> dict:
+    """What the phone recorded when the officer acted (the offline client sends it later): kept in the step's log
+    beside the log's own time, which it never replaces; nothing when the phone sent nothing."""
+    data = {}
+    if captured_at is not None:
+        data["captured_at"] = captured_at.isoformat()
+    if captured_point is not None:
+        data["captured_point"] = {"lat": round(captured_point.y, 7), "lon": round(captured_point.x, 7)}
+    return data
+
+
 def _reason_required(message):
     return ApplicationError(message, code="reason_required", details={"reason": [_("This field is required.")]})
 
@@ -80,7 +91,7 @@ def task_dispatch(*, user, task: Task, organization: Organization | None = None,
 
 
 @transaction.atomic
-def task_accept(*, user, task: Task) -> Task:
+def task_accept(*, user, task: Task, captured_at=None, captured_point=None) -> Task:
     task = locked(task.pk)
     TASK_POLICY.require(user=user, step="accept", subject=task)
     with acting_as(user):
@@ -88,7 +99,7 @@ def task_accept(*, user, task: Task) -> Task:
             task.status = Status.ACCEPTED
             task.accepted_at = timezone.now()
             task.save()
-            TaskLog.record(task, "accept", user)
+            TaskLog.record(task, "accept", user, **_capture(captured_at, captured_point))
 
         complete_step(task, TaskFlow.accept, user, mutate)
     return task
@@ -126,8 +137,10 @@ def task_arrive(*, user, task: Task, point=None) -> Task:
     return task
 
 
-def task_feedback(*, user, task: Task, result: str, solved: bool = True, photos=()) -> Task:
+def task_feedback(*, user, task: Task, result: str, solved: bool = True, photos=(), captured_at=None, captured_point=None) -> Task:
     """The officer reports the result with photos; the task goes to verification.
+
+    ``captured_at``/``captured_point``: when and where the phone recorded it (kept in the step's log).
 
     Photos are checked first and stored last, and removed again if the change does not commit.
     """
@@ -144,7 +157,8 @@ def task_feedback(*, user, task: Task, result: str, solved: bool = True, photos=
                 task.handled_at = timezone.now()
                 task.owner = task.owner or user
                 task.save()
-                TaskLog.record(task, "feedback", user, reason=result.strip(), solved=solved, photos=len(photos))
+                TaskLog.record(task, "feedback", user, reason=result.strip(), solved=solved, photos=len(photos),
+                               **_capture(captured_at, captured_point))
 
             complete_step(task, TaskFlow.handle, user, mutate)
             store_photos(user=user, task=task, photos=photos, stage=TaskPhoto.Stage.FEEDBACK)
