@@ -5,6 +5,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from apps.accounts.selectors import certificate_numbers
 from apps.cases import lawdays, numbering, pdf, service_methods, signing
 from apps.cases.models import CaseDocument, CaseLog, new_token
 from apps.cases.payment_provider import format_reference, get_provider, simulated_cashier_enabled
@@ -171,7 +172,7 @@ def issue(*, case, kind: str, user=None, payment=None) -> CaseDocument:
         body=_body(case, kind, bank_counter, subject), seal_png=seal_png, seal_note=seal_note,
         verify_url=public_url(reverse("cases-verify", args=[token])), issued_on=timezone.localtime(now).date(), payment_qr=payment_qr,
         payment_caption=payment_caption,
-        signatures=[str(o) for o in case.officers.all()][:2] if kind in ("onsite_decision", "filing_approval") else [],
+        signatures=_signatures(case, now) if kind in ("onsite_decision", "filing_approval") else [],
     )
     data = pdf.render_pdf(content)
     if subject is not None:  # signed in the subject's name (PAdES); the stored hash is that of the signed file
@@ -183,6 +184,14 @@ def issue(*, case, kind: str, user=None, payment=None) -> CaseDocument:
     document.save()
     CaseLog.record(case, "document", user, kind=kind, number=number)
     return document
+
+
+def _signatures(case, now) -> list[str]:
+    """The two officers with the numbers of their enforcement certificates (执法证, arts. 42 and 52), valid for the case's
+    area on the day of issue; a document is not issued in the name of an officer without one (CertificateError)."""
+    officers = list(case.officers.order_by("pk")[:2])
+    numbers = certificate_numbers(officers, case.region_code, timezone.localtime(now).date())
+    return [f"执法人员：{officer}（执法证号：{number}）" for officer, number in zip(officers, numbers)]
 
 
 def _payment_qr(payment) -> str:

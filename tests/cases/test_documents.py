@@ -33,6 +33,13 @@ def test_the_on_the_spot_decision_reads_back_in_chinese_with_both_qr_codes(decis
     text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
     assert "当场行政处罚决定书" in text and "张三" in text and "罚款100.00元" in text.replace(" ", "").replace("\n", "")
     assert decision.number in text.replace(" ", "")
+    # Both officers sign with the numbers of their enforcement certificates (arts. 42, 52).
+    from apps.accounts.models import EnforcementCertificate
+
+    flat = text.replace(" ", "").replace("\n", "")
+    for officer in decision.case.officers.all():
+        number = EnforcementCertificate.objects.filter(officer=officer, status="valid").order_by("-valid_to").values_list("number", flat=True).first()
+        assert number and f"执法证号：{number}" in flat, (officer, number)
     (tmp_path / "doc.pdf").write_bytes(data)
     # Every page: the codes stand with the signatures and the seal, on the document's last page.
     subprocess.run(["pdftoppm", "-r", "150", "-png", str(tmp_path / "doc.pdf"), str(tmp_path / "page")], check=True)
