@@ -37,6 +37,13 @@ GENERAL = [
 ORDER = ["pending_filing", "investigating", "legal_review", "leader_approval", "approved", "notified", "decided", "executing", "executed", "closed", "archived"]
 
 
+# Invented names of demo parties (a surname and a common given name): the public disclosure masks them to 王某某.
+_SURNAMES, _GIVEN = "王李张刘陈杨赵黄周吴", ("建华", "秀兰", "志强", "丽娟", "国庆", "海燕", "明", "桂英")
+
+
+def _demo_person(i: int) -> str:
+    return _SURNAMES[i % len(_SURNAMES)] + _GIVEN[i % len(_GIVEN)]
+
 def _resident_id(n: int) -> str:
     body = f"1101011985{(n % 12) + 1:02d}{(n % 27) + 1:02d}{n % 1000:03d}"
     return body + id_check_char(body)
@@ -99,7 +106,7 @@ def seed(ctx):
         if entity is not None:
             services.case_update(user=o1, case=case, party_kind="organisation", party_name=entity.name, party_code=entity.uscc)
         else:
-            services.case_update(user=o1, case=case, party_kind="citizen", party_name=f"当事人{i + 1:02d}", party_code=_resident_id(i),
+            services.case_update(user=o1, case=case, party_kind="citizen", party_name=_demo_person(i), party_code=_resident_id(i),
                                  party_address=f"北京市东城区演示路{i + 1}号（演示地址）")
         if target == "not_filed":
             services.case_file_refuse(user=squad, case=case, reason="违法行为轻微并已及时改正，没有造成危害后果，不予立案。")
