@@ -204,3 +204,15 @@ def operation_staff_for_user(*, user, organizations):
     """Staff who may be named as participants: those serving in our units the planner coordinates and in the chosen
     departments."""
     return staff_members(organization_ids=[o.pk for o in organizations])
+
+
+def operation_departments_for_user(*, user):
+    """Departments that may join an operation the user plans: those of the user's jurisdiction, of the regions above it
+    (a street's squad works with the district's regulators) and the city's."""
+    qs = Organization.objects.filter(is_active=True, kind=Organization.Kind.FUNCTIONAL_DEPARTMENT).select_related("region")
+    prefixes = jurisdiction_prefixes(user)
+    if prefixes is EVERYTHING:
+        return qs.order_by("region__code", "level", "name")
+    above = {p[:k] for p in prefixes for k in range(2, len(p) + 1)}
+    return qs.filter(scope_filter(user, "region__code") | Q(region__code__in=above) | Q(level=Organization.Level.CITY)).order_by(
+        "region__code", "level", "name")
