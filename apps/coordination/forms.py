@@ -149,3 +149,33 @@ class FindingForm(forms.Form):
 
 class ReportForm(forms.Form):
     text = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+class OperationCreateForm(forms.Form):
+    """Planning an operation: the duties are offered as "department：item of its duty list" pairs."""
+
+    organization = forms.ModelChoiceField(label=_("Lead unit"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    region = forms.ModelChoiceField(label=_("Area"), queryset=None)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    duties = forms.MultipleChoiceField(label=_("Departments and the duties they bring"), widget=forms.CheckboxSelectMultiple)
+    participants = forms.ModelMultipleChoiceField(label=_("People taking part"), queryset=None, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, units, regions, departments, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = units
+        self.fields["region"].queryset = regions
+        self.fields["participants"].queryset = staff
+        self.fields["participants"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self._pairs = {f"{d.pk}:{c.pk}": (d, c) for d in departments for c in d.duties.all()}
+        self.fields["duties"].choices = [(key, f"{d.short_name or d.name}：{c.name}") for key, (d, c) in self._pairs.items()]
+
+    def departments(self):
+        """``[(department, [categories]), …]`` from the chosen pairs."""
+        grouped = {}
+        for key in self.cleaned_data.get("duties", []):
+            department, category = self._pairs[key]
+            grouped.setdefault(department.pk, (department, []))[1].append(category)
+        return list(grouped.values())

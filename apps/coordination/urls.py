@@ -12,6 +12,7 @@ urlpatterns = [
     path("leads/<int:pk>/documents/<int:document_id>/", views.lead_document, name="coordination-lead-document"),
     path("leads/<int:pk>/<slug:action>/", views.lead_action, name="coordination-lead-action"),
     path("operations/", views_operations.operation_list, name="coordination-operation-list"),
+    path("operations/new/", views_operations.operation_create, name="coordination-operation-create"),
     path("operations/<int:pk>/", views_operations.operation_detail, name="coordination-operation-detail"),
     path("operations/<int:pk>/<slug:action>/", views_operations.operation_action, name="coordination-operation-action"),
     path("sharing/", views.sharing, name="coordination-sharing"),

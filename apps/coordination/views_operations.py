@@ -1,5 +1,5 @@
 """Staff pages of joint operations (联合执法): the list (planners of the jurisdiction and the people taking part), and
-the operation's page with the steps the viewer may take (check in, record a finding, report, close, cancel)."""
+planning one (planners of the jurisdiction), and the operation's page with the steps the viewer may take (check in, record a finding, report, close, cancel)."""
 from django.contrib import messages
 from django.contrib.gis.geos import Point
 from django.core.paginator import Paginator
@@ -9,12 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import staff_required
+from apps.accounts.jurisdiction import EVERYTHING, jurisdiction_prefixes, scope_filter
 from apps.cases.selectors import cause_get
 from apps.coordination import forms, selectors, services
-from apps.coordination.policy import OPERATION_ACTION_LABELS, operation_actions
+from apps.coordination.models import JointOperation
+from apps.coordination.policy import OPERATION_ACTION_LABELS, OPERATIONS, operation_actions
 from apps.coordination.services.operations import operation_counts
 from apps.gbcp.errors import ApplicationError, NotFound
-from apps.gbcp.models import Category
+from apps.gbcp.models import Category, Organization, Region
 
 PAGE_SIZE = 25
 
@@ -39,7 +41,35 @@ def operation_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "coordination/operation_list.html", {"form": form, "page": page, "operations": list(page.object_list),
-                                                                "query": query.urlencode()})
+                                                                "query": query.urlencode(), "may_create": bool(_planner_units(request.user))})
+
+
+def _planner_units(user):
+    return [o for o in selectors.units_for_user(user=user) if OPERATIONS.may_act(user, "create", JointOperation(region_code=o.region.code, organization=o))]
+
+
+@staff_required
+def operation_create(request):
+    units = _planner_units(request.user)
+    if not units:
+        raise Http404
+    departments = list(selectors.operation_departments_for_user(user=request.user).prefetch_related("duties"))
+    regions = Region.objects.all() if jurisdiction_prefixes(request.user) is EVERYTHING else Region.objects.filter(scope_filter(request.user, "code"))
+    form = forms.OperationCreateForm(
+        request.POST or None, units=Organization.objects.filter(pk__in=[o.pk for o in units]), regions=regions.order_by("code"),
+        departments=departments, staff=selectors.operation_staff_for_user(user=request.user, organizations=[*units, *departments]))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            operation = services.operation_create(user=request.user, organization=d["organization"], title=d["title"], purpose=d["purpose"],
+                                                  region=d["region"], starts_at=d["starts_at"], ends_at=d["ends_at"],
+                                                  departments=form.departments(), participants=list(d["participants"]))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Joint operation planned."))
+            return redirect("coordination-operation-detail", pk=operation.pk)
+    return render(request, "coordination/operation_form.html", {"form": form})
 
 
 @staff_required

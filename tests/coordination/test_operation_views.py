@@ -2,16 +2,17 @@
 district's planner gets 404, citizens and merchants 403, the anonymous the login page; a participant checks in and
 records a finding from the page; the list asks a fixed number of queries."""
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.accounts.models import User
 from apps.coordination import services
-from apps.coordination.models import OperationStatus
+from apps.coordination.models import JointOperation, OperationStatus
 from apps.gbcp import services as gbcp_services
 from apps.gbcp.models import Category
 from tests.personas import five_callers
@@ -97,3 +98,30 @@ def test_the_list_asks_a_fixed_number_of_queries(callers, squad, market, duty, o
     with CaptureQueriesContext(connection) as more:
         client.get("/coordination/operations/")
     assert len(more) == len(few)
+
+
+def test_planners_plan_from_the_page_others_get_404_and_bad_input_changes_nothing(callers, squad, market, duty, officer):
+    market = gbcp_services.organization_upsert(user=None, name=market.name, kind=market.kind, level=market.level, region=market.region, duties=[duty])
+    insider = client_for(callers.insider)
+    assert insider.get("/coordination/operations/new/").status_code == 200
+    data = {"organization": squad.pk, "title": "页面计划", "purpose": "整治", "region": squad.region.pk, "starts_at": "2026-12-01T09:00",
+            "ends_at": "2026-12-01T12:00", "duties": [f"{market.pk}:{duty.pk}"], "participants": [officer.pk]}
+    assert insider.post("/coordination/operations/new/", {**data, "ends_at": "2026-12-01T08:00"}).status_code == 200
+    assert not JointOperation.objects.filter(title="页面计划").exists()
+    assert insider.post("/coordination/operations/new/", data).status_code == 302
+    operation = JointOperation.objects.get(title="页面计划")
+    assert [row.department for row in operation.departments.all()] == [market] and operation.attendance.get().user == officer
+    assert client_for(officer).get("/coordination/operations/new/").status_code == 404
+    assert client_for(callers.outsider).post("/coordination/operations/new/", {**data, "title": "越区"}).status_code in (200, 404)
+    assert not JointOperation.objects.filter(title="越区").exists()
+
+
+def test_the_chinese_pages_show_no_english_words_or_codes(callers, operation):
+    client = client_for(callers.insider)
+    with translation.override("zh-hans"):
+        for url in ("/coordination/operations/", f"/coordination/operations/{operation.pk}/", "/coordination/operations/new/"):
+            html = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+            main = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1].split(">", 1)[1].split("</main>", 1)[0])
+            main = main.replace(str(callers.insider), "")
+            words = [w for w in re.findall(r"[A-Za-z]{3,}", main)]
+            assert words == [], (url, words[:10])
