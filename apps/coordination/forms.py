@@ -168,7 +168,7 @@ class OperationCreateForm(forms.Form):
         self.fields["organization"].queryset = units
         self.fields["region"].queryset = regions
         self.fields["participants"].queryset = staff
-        self.fields["participants"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["participants"].label_from_instance = str
         self._pairs = {f"{d.pk}:{c.pk}": (d, c) for d in departments for c in d.duties.all()}
         self.fields["duties"].choices = [(key, f"{d.short_name or d.name}：{c.name}") for key, (d, c) in self._pairs.items()]
 

@@ -60,7 +60,7 @@ class OperationDetailSerializer(OperationListSerializer):
                  "duties": [{"id": c.pk, "code": c.code, "name": c.name} for c in row.duties.all()]} for row in op.departments.all()]
 
     def get_participants(self, op) -> list[dict]:
-        return [{"id": row.user_id, "name": row.user.get_full_name() or row.user.username, "checked_in_at": row.checked_in_at}
+        return [{"id": row.user_id, "name": str(row.user), "checked_in_at": row.checked_in_at}
                 for row in op.attendance.all()]
 
     def get_findings(self, op) -> list[dict]:
