@@ -63,13 +63,13 @@ def test_the_list_and_the_operation_with_the_five_callers(api_as, callers, opera
 
 
 def test_keys_of_another_district_answer_as_missing_and_nothing_is_made(api_as, callers, plan):
-    outsider = api_as(callers.outsider)
+    before, outsider = JointOperation.objects.count(), api_as(callers.outsider)
     response = outsider.post("/api/coordination/operations/new/", plan, format="json")
     assert response.status_code == 400 and response.json()["error"]["code"]
     assert api_as(callers.insider).post("/api/coordination/operations/new/", {**plan, "region": "110108"}, format="json").status_code == 400
     bad_duty = {**plan, "departments": [{"department": plan["departments"][0]["department"], "duties": [999999]}]}
     assert api_as(callers.insider).post("/api/coordination/operations/new/", bad_duty, format="json").status_code == 400
-    assert JointOperation.objects.count() == 0
+    assert JointOperation.objects.count() == before
 
 
 def test_the_steps_through_the_api(api_as, callers, operation_id, officer, duty):
