@@ -103,7 +103,7 @@ def test_bad_plans_are_refused_and_change_nothing(squad_leader, squad, market_wi
                 ends_at=now + dt.timedelta(hours=2), departments=[(market_with_duties, [duties[0]])], participants=[officer])
     bad = [dict(ends_at=now - dt.timedelta(hours=1)), dict(departments=[(market_with_duties, [duties[1]])]),
            dict(departments=[(bureau, [duties[0]])]), dict(departments=[]), dict(participants=[]), dict(title=" "),
-           dict(region=Region.objects.get(code="110108"))]
+           dict(region=Region.objects.get(code="110108")), dict(organization=bureau)]
     for change in bad:
         with pytest.raises(ApplicationError) as refused:
             services.operation_create(**{**base, **change})

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.jurisdiction import staff_organizations
+from apps.accounts.jurisdiction import serves_in, staff_organizations
 from apps.accounts.models import Role
 from apps.cases import services as case_services
 from apps.cases.models import Case
@@ -52,6 +52,8 @@ def operation_create(*, user, organization, title: str, purpose: str, region, st
     if organization.kind == Organization.Kind.FUNCTIONAL_DEPARTMENT:
         raise _invalid(_("The lead unit is one of ours, not another department."), "organization", "not_our_unit")
     OPERATIONS.require(user=user, step="create", subject=JointOperation(region_code=region.code, organization=organization))
+    if not (user.is_superuser or serves_in(user, organization.pk)):
+        raise _invalid(_("You lead operations only for a unit you serve in."), "organization", "not_your_unit")
     if area is not None and region.boundary is not None and not region.boundary.buffer(0.001).contains(area):
         raise _invalid(_("The outline lies outside the area."), "area", "area_outside_region")
     if not departments:
