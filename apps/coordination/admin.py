@@ -1,9 +1,20 @@
-"""Admin of coordination, read-only: leads change through their workflow (the lead's page), tokens through the sharing
+"""Admin of coordination, read-only: leads and joint operations change through their steps (their pages), tokens through the sharing
 page (the secret is shown once there), and the access log is never edited."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.coordination.models import Lead, LeadDocument, LeadLog, ShareAccess, ShareToken
+from apps.coordination.models import (
+    JointOperation,
+    Lead,
+    LeadDocument,
+    LeadLog,
+    OperationDepartment,
+    OperationFinding,
+    OperationLog,
+    OperationParticipant,
+    ShareAccess,
+    ShareToken,
+)
 
 
 class ReadOnly:
@@ -56,3 +67,36 @@ class ShareAccessAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["at", "channel", "organization", "user", "dataset", "purpose", "records", "outcome", "reason", "ip"]
     list_filter = ["channel", "outcome", "dataset"]
     list_select_related = ["organization", "user"]
+
+
+class OperationDepartmentInline(ReadOnly, admin.TabularInline):
+    model = OperationDepartment
+    extra = 0
+    fields = ["department"]
+
+
+class OperationParticipantInline(ReadOnly, admin.TabularInline):
+    model = OperationParticipant
+    extra = 0
+    fields = ["user", "checked_in_at"]
+
+
+class OperationFindingInline(ReadOnly, admin.TabularInline):
+    model = OperationFinding
+    extra = 0
+    fields = ["outcome", "category", "department", "task", "case", "recorded_by", "recorded_at"]
+
+
+class OperationLogInline(ReadOnly, admin.TabularInline):
+    model = OperationLog
+    extra = 0
+    fields = ["at", "action", "actor", "reason", "data"]
+
+
+@admin.register(JointOperation)
+class JointOperationAdmin(ReadOnly, SimpleHistoryAdmin):
+    list_display = ["title", "organization", "region_code", "starts_at", "ends_at", "status"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    list_select_related = ["organization"]
+    inlines = [OperationDepartmentInline, OperationParticipantInline, OperationFindingInline, OperationLogInline]

@@ -1,10 +1,15 @@
 """Demo data of coordination (协调联动): the other departments of 东城区 and of the city that leads go to and come from, one
-lead handed out (sent, awaiting receipt) and one taken in (awaiting acceptance)."""
+lead handed out (sent, awaiting receipt) and one taken in (awaiting acceptance), and one joint operation of 东华门 with the
+district's market regulator (planned for tomorrow morning)."""
+import datetime as dt
+
+from django.utils import timezone
+
 from apps.accounts.models import User
 from apps.coordination import services
-from apps.coordination.models import Lead
+from apps.coordination.models import JointOperation, Lead
 from apps.gbcp import services as gbcp_services
-from apps.gbcp.models import Organization, Region
+from apps.gbcp.models import Category, Organization, Region
 
 DISTRICT = "110101"  # 东城区
 DEPARTMENTS = [  # name, short name, region code
@@ -38,3 +43,21 @@ def seed(ctx):
     services.lead_register(user=dispatcher, organization=bureau, department=housing, title="住建委移送：小区内违法建设",
                            facts="某小区楼顶私搭建筑物，住建委核查后认为属城管执法职责，现移送。", external_ref="东住建移〔2026〕7号")
     ctx.say("  case leads: 2")
+    _joint_operation(ctx, market)
+
+
+def _joint_operation(ctx, market):
+    """One planned operation: 东华门's squad leader with the market regulator, which brings a food-stall item of its duties."""
+    leader = User.objects.filter(username="dhm_leader").first()
+    squad = Organization.objects.filter(name="东华门街道综合行政执法队").select_related("region").first()
+    duty = Category.objects.filter(is_active=True).exclude(deadline_unit="").filter(name__contains="无照").first() or \
+        Category.objects.filter(is_active=True).exclude(deadline_unit="").order_by("code").first()
+    if leader is None or squad is None or duty is None or JointOperation.objects.exists():
+        return
+    market.duties.add(duty)
+    people = list(User.objects.filter(username__in=["dhm_leader", "dhm_officer1", "dhm_officer2"]))
+    start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+    services.operation_create(user=leader, organization=squad, title="东华门大街无证经营联合整治", region=squad.region,
+                              purpose="会同区市场监管局整治东华门大街无证无照经营熟食摊点，现场发现问题按职责分别派遣或立案。",
+                              starts_at=start, ends_at=start + dt.timedelta(hours=3), departments=[(market, [duty])], participants=people)
+    ctx.say("  joint operations: 1")

@@ -4,9 +4,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from apps.coordination.models import Direction, Outcome, ShareAccess, Status
+from apps.coordination.models import Direction, OperationStatus, Outcome, ShareAccess, Status
 from apps.coordination.services.leads import MAX_FEEDBACK_DAYS, MAX_RECEIPT_DAYS
 from apps.coordination.sharing import DATASET_CHOICES
+from apps.gbcp.models import Category
 
 
 class LeadFilterForm(forms.Form):
@@ -116,3 +117,65 @@ class ExportForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+# --- joint operations ------------------------------------------------------------------------------------------------
+
+
+class OperationFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    q = forms.CharField(label=_("Title"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("all"))] + list(OperationStatus.choices)
+
+
+class CheckInForm(forms.Form):
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+
+
+class FindingForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Becomes"), choices=[("task", _("a dispatch task for the department")), ("case", _("an enforcement case of ours"))])
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    category = forms.ModelChoiceField(label=_("Category (the department's duty)"), required=False, queryset=None)
+    cause_code = forms.CharField(label=_("Case cause code"), required=False, max_length=32)
+
+    def __init__(self, *args, categories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories if categories is not None else Category.objects.none()
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+class OperationCreateForm(forms.Form):
+    """Planning an operation: the duties are offered as "department：item of its duty list" pairs."""
+
+    organization = forms.ModelChoiceField(label=_("Lead unit"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    region = forms.ModelChoiceField(label=_("Area"), queryset=None)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    duties = forms.MultipleChoiceField(label=_("Departments and the duties they bring"), widget=forms.CheckboxSelectMultiple)
+    participants = forms.ModelMultipleChoiceField(label=_("People taking part"), queryset=None, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, units, regions, departments, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = units
+        self.fields["region"].queryset = regions
+        self.fields["participants"].queryset = staff
+        self.fields["participants"].label_from_instance = str
+        self._pairs = {f"{d.pk}:{c.pk}": (d, c) for d in departments for c in d.duties.all()}
+        self.fields["duties"].choices = [(key, f"{d.short_name or d.name}：{c.name}") for key, (d, c) in self._pairs.items()]
+
+    def departments(self):
+        """``[(department, [categories]), …]`` from the chosen pairs."""
+        grouped = {}
+        for key in self.cleaned_data.get("duties", []):
+            department, category = self._pairs[key]
+            grouped.setdefault(department.pk, (department, []))[1].append(category)
+        return list(grouped.values())

@@ -1,7 +1,7 @@
 """Coordination (协调联动): case leads handed out to and taken in from other departments (线索移送), with their step log,
-documents and evidence bundle; tokens of the departments that read shared data (数据共享) and the log of every read."""
+documents and evidence bundle; joint operations with other departments (联合执法); tokens of the departments that read shared data (数据共享) and the log of every read."""
 from django.conf import settings
-from django.db import models
+from django.contrib.gis.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -235,3 +235,128 @@ class ShareAccess(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.dataset} {self.records}"
+
+
+# --- joint operations (联合执法) ----------------------------------------------------------------------------------------
+
+
+class OperationStatus(models.TextChoices):
+    PLANNED = "planned", _("planned (已计划)")
+    UNDER_WAY = "under_way", _("under way (进行中)")
+    REPORTED = "reported", _("reported (已报告)")
+    CLOSED = "closed", _("closed (已结束)")
+    CANCELLED = "cancelled", _("cancelled (已取消)")
+
+
+class JointOperation(models.Model):
+    """联合执法: an operation led by one of our units with other departments, each bringing items of its duty list, in
+    one area and time window; its participants check in on site, its findings become tasks or cases, and a report
+    with the counts closes it. ``region_code`` (the area's region) sets the jurisdiction."""
+
+    title = models.CharField(_("title"), max_length=200)
+    purpose = models.TextField(_("purpose"))
+    organization = models.ForeignKey("gbcp.Organization", verbose_name=_("lead unit"), on_delete=models.PROTECT, related_name="joint_operations")
+    region = models.ForeignKey("gbcp.Region", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField(_("region code"), max_length=12, db_index=True)
+    area = models.PolygonField(_("area outline"), srid=4326, null=True, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    status = models.CharField(_("status"), max_length=16, choices=OperationStatus.choices, default=OperationStatus.PLANNED, db_index=True)
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("participants"), through="OperationParticipant",
+                                          related_name="joint_operations")
+    report = models.TextField(_("report"), blank=True)
+    report_counts = models.JSONField(_("report counts"), default=dict, blank=True)
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("joint operation")
+        verbose_name_plural = _("joint operations")
+        ordering = ["-starts_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    def in_window(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.starts_at <= now <= self.ends_at
+
+
+class OperationDepartment(models.Model):
+    """A department taking part, with the items of its duty list (权责清单) it brings to the operation."""
+
+    operation = models.ForeignKey(JointOperation, verbose_name=_("joint operation"), on_delete=models.CASCADE, related_name="departments")
+    department = models.ForeignKey("gbcp.Organization", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+")
+    duties = models.ManyToManyField("gbcp.Category", verbose_name=_("duties brought"), related_name="+")
+
+    class Meta:
+        verbose_name = _("participating department")
+        verbose_name_plural = _("participating departments")
+        constraints = [models.UniqueConstraint(fields=["operation", "department"], name="coordination_operation_department_once")]
+
+    def __str__(self):
+        return str(self.department)
+
+
+class OperationParticipant(models.Model):
+    """A person taking part; checks in on site once, during the operation's window (签到)."""
+
+    operation = models.ForeignKey(JointOperation, verbose_name=_("joint operation"), on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("participant"), on_delete=models.PROTECT, related_name="+")
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    check_in_point = models.PointField(_("check-in point"), srid=4326, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [models.UniqueConstraint(fields=["operation", "user"], name="coordination_operation_participant_once")]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class OperationFinding(models.Model):
+    """A finding of the operation, handed on as a dispatch task for the department whose duties hold its category, or as
+    an enforcement case of ours."""
+
+    class Outcome(models.TextChoices):
+        TASK = "task", _("a dispatch task")
+        CASE = "case", _("an enforcement case")
+
+    operation = models.ForeignKey(JointOperation, verbose_name=_("joint operation"), on_delete=models.CASCADE, related_name="findings")
+    outcome = models.CharField(_("became"), max_length=8, choices=Outcome.choices)
+    category = models.ForeignKey("gbcp.Category", verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("gbcp.Organization", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(_("description"))
+    point = models.PointField(_("point"), srid=4326, null=True, blank=True)
+    task = models.ForeignKey("dispatch.Task", verbose_name=_("task"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("operation finding")
+        verbose_name_plural = _("operation findings")
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self):
+        return self.description[:40]
+
+
+class OperationLog(StepLog):
+    """A step on a joint operation, with who, when and why."""
+
+    subject_field = "operation"
+
+    operation = models.ForeignKey(JointOperation, verbose_name=_("joint operation"), on_delete=models.CASCADE, related_name="logs")
+
+    class Meta(StepLog.Meta):
+        verbose_name = _("operation log entry")
+        verbose_name_plural = _("operation log")
+
+    def __str__(self):
+        return f"{self.operation_id} {self.action}"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.jurisdiction import covers_code
 from apps.accounts.models import STAFF_ROLES, Role
-from apps.coordination.models import Direction, Status
+from apps.coordination.models import Direction, OperationStatus, Status
 from apps.workflow.policy import JURISDICTION, ORGANIZATION, Policy, Step
 
 COORDINATORS = (Role.DISPATCHER, Role.LEGAL_REVIEWER, Role.LEADER, Role.SQUAD_LEADER)
@@ -92,4 +92,63 @@ ACTION_LABELS = {
     "acknowledge": _("receipt signed"), "accept": _("accepted"), "refuse": _("refused"), "feedback": _("result fed back"),
     "close": _("closed"), "receipt_reminder": _("reminder: receipt due soon"), "receipt_overdue": _("warning: receipt overdue"),
     "feedback_reminder": _("reminder: result due soon"), "feedback_overdue": _("warning: result overdue"),
+}
+
+
+# --- joint operations (联合执法) ----------------------------------------------------------------------------------------
+
+PLANNERS = (Role.SQUAD_LEADER, Role.LEADER, Role.DISPATCHER)  # plan, report, close and cancel an operation
+ON_SITE = (OperationStatus.PLANNED, OperationStatus.UNDER_WAY)
+
+OPERATIONS = Policy(
+    name="joint-operations",
+    subject_label="joint operation",
+    owner_id=lambda operation: None,
+    steps=(
+        # The subject of "create" is the operation about to be made, in its area's region.
+        Step("create", roles=PLANNERS, where=JURISDICTION, when=lambda op: op.pk is None, label=_("Plan a joint operation"),
+             status_message=_("The operation exists already.")),
+        Step("report", roles=PLANNERS, where=JURISDICTION, statuses=(OperationStatus.UNDER_WAY,), label=_("Report (总结报告)"),
+             status_message=_("Only an operation under way can be reported.")),
+        Step("close", roles=PLANNERS, where=JURISDICTION, statuses=(OperationStatus.REPORTED,), label=_("Close (结束)"),
+             status_message=_("Only a reported operation can be closed.")),
+        Step("cancel", roles=PLANNERS, where=JURISDICTION, statuses=ON_SITE, label=_("Cancel (取消)"),
+             status_message=_("Only a planned operation or one under way can be cancelled.")),
+    ),
+)
+
+# What participants do on site: each may check in once and record findings, in the window, while the operation is on.
+PARTICIPANT_STEPS = {
+    "check_in": _("Check in on site (签到)"),
+    "finding": _("Record a finding (发现问题)"),
+}
+PLANNER_STEPS = ("report", "close", "cancel")
+
+
+def is_participant(user, operation) -> bool:
+    """Whether ``user`` is among the operation's people (the operation's ``attendance`` should be prefetched)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return any(row.user_id == user.pk for row in operation.attendance.all())
+
+
+def participant_step_open(name: str, operation, now=None) -> bool:
+    return operation.status in ON_SITE and operation.in_window(now)
+
+
+def operation_actions(user, operation, now=None) -> dict:
+    """``{step: allowed}`` for the operation's page and the API: the planners' steps and the participants' ones."""
+    actions = {name: OPERATIONS.allows(user, name, operation) for name in PLANNER_STEPS}
+    participant = is_participant(user, operation) or getattr(user, "is_superuser", False)
+    for name in PARTICIPANT_STEPS:
+        actions[name] = participant and participant_step_open(name, operation, now)
+    if actions["check_in"]:
+        row = next((r for r in operation.attendance.all() if r.user_id == user.pk), None)
+        actions["check_in"] = row is not None and row.checked_in_at is None
+    return actions
+
+
+OPERATION_ACTION_LABELS = {
+    "create": _("planned"), "check_in": _("checked in"), "start": _("under way"), "finding_task": _("finding handed on as a task"),
+    "finding_case": _("finding opened as a case"), "report": _("reported"), "close": _("closed"), "cancel": _("cancelled"),
 }

@@ -1,12 +1,32 @@
-"""Reads of coordination by who asks: case leads (staff by jurisdiction, a receiving department its own leads once
+"""Reads of coordination by who asks: joint operations (planners of the jurisdiction and the people taking part), case leads (staff by jurisdiction, a receiving department its own leads once
 sent), the departments a lead may go to, the sharing tokens and access log (auditors by jurisdiction), and the leads
 whose deadlines the sweep watches."""
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from apps.accounts.jurisdiction import EVERYTHING, jurisdiction_prefixes, scope_filter, staff_organization_ids, staff_organizations
-from apps.coordination.models import OPEN_STATUSES, Direction, Lead, LeadLog, ShareAccess, ShareToken, Status
-from apps.coordination.policy import AUDITORS, COORDINATORS
+from apps.accounts.jurisdiction import (
+    EVERYTHING,
+    jurisdiction_prefixes,
+    scope_filter,
+    staff_members,
+    staff_organization_ids,
+    staff_organizations,
+)
+from apps.coordination.models import (
+    OPEN_STATUSES,
+    Direction,
+    JointOperation,
+    Lead,
+    LeadLog,
+    OperationDepartment,
+    OperationFinding,
+    OperationLog,
+    OperationParticipant,
+    ShareAccess,
+    ShareToken,
+    Status,
+)
+from apps.coordination.policy import AUDITORS, COORDINATORS, PLANNERS
 from apps.gbcp.errors import NotFound
 from apps.gbcp.models import Organization
 
@@ -136,3 +156,63 @@ def accesses_for_user(*, user, dataset=None, organization=None, outcome=None, to
     if until:
         qs = qs.filter(at__date__lte=until)
     return qs.order_by("-at", "-id")
+
+
+# --- joint operations ------------------------------------------------------------------------------------------------
+
+
+def _operations_visible(user):
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_staff_member() and not user.is_superuser:
+        return JointOperation.objects.none()
+    if jurisdiction_prefixes(user) is EVERYTHING:
+        return JointOperation.objects.all()
+    mine = Q(attendance__user=user)
+    if user.has_role(*PLANNERS):
+        return JointOperation.objects.filter(Q(pk__in=JointOperation.objects.filter(scope_filter(user, "region_code")).values("pk"))
+                                             | Q(pk__in=JointOperation.objects.filter(mine).values("pk")))
+    return JointOperation.objects.filter(pk__in=JointOperation.objects.filter(mine).values("pk"))
+
+
+def operation_list_for_user(*, user, status=None, q=None):
+    """Operations the user plans (a planner of the jurisdiction) or takes part in, the newest window first."""
+    qs = _operations_visible(user).select_related("organization", "region")
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(title__icontains=q.strip())
+    return qs.order_by("-starts_at", "-id")
+
+
+def operation_get_for_user(*, user, id) -> JointOperation:
+    """One operation with its departments, people, findings and log; another's is not found."""
+    try:
+        id = int(id)
+    except (TypeError, ValueError):
+        raise NotFound()
+    operation = (operation_list_for_user(user=user).select_related("created_by").prefetch_related(
+        Prefetch("departments", queryset=OperationDepartment.objects.select_related("department").prefetch_related("duties")),
+        Prefetch("attendance", queryset=OperationParticipant.objects.select_related("user").order_by("user__username")),
+        Prefetch("findings", queryset=OperationFinding.objects.select_related("category", "department", "task", "case", "recorded_by")),
+        Prefetch("logs", queryset=OperationLog.objects.select_related("actor")),
+    ).filter(pk=id).first())
+    if operation is None:
+        raise NotFound()
+    return operation
+
+
+def operation_staff_for_user(*, user, organizations):
+    """Staff who may be named as participants: those serving in our units the planner coordinates and in the chosen
+    departments."""
+    return staff_members(organization_ids=[o.pk for o in organizations])
+
+
+def operation_departments_for_user(*, user):
+    """Departments that may join an operation the user plans: those of the user's jurisdiction, of the regions above it
+    (a street's squad works with the district's regulators) and the city's."""
+    qs = Organization.objects.filter(is_active=True, kind=Organization.Kind.FUNCTIONAL_DEPARTMENT).select_related("region")
+    prefixes = jurisdiction_prefixes(user)
+    if prefixes is EVERYTHING:
+        return qs.order_by("region__code", "level", "name")
+    above = {p[:k] for p in prefixes for k in range(2, len(p) + 1)}
+    return qs.filter(scope_filter(user, "region__code") | Q(region__code__in=above) | Q(level=Organization.Level.CITY)).order_by(
+        "region__code", "level", "name")

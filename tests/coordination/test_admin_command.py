@@ -1,13 +1,15 @@
 """The admin shows coordination read-only (the secret hash never), the sweep command reports what it sent, the demo has
-the other departments and one lead each way."""
+the other departments, one lead each way and one joint operation."""
 import io
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from apps.accounts.models import User
 from apps.coordination import services
-from apps.coordination.models import Direction, Lead
+from apps.coordination.demo import _joint_operation
+from apps.coordination.models import Direction, JointOperation, Lead
 from apps.gbcp.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +37,16 @@ def test_the_sweep_command_says_what_it_sent():
 def test_the_demo_has_departments_and_a_lead_each_way():
     assert Organization.objects.filter(name="东城区市场监督管理局", kind=Organization.Kind.FUNCTIONAL_DEPARTMENT).exists()
     assert Lead.objects.filter(direction=Direction.OUT, status="sent").exists() and Lead.objects.filter(direction=Direction.IN).exists()
+
+
+def test_the_admin_shows_joint_operations_read_only(admin_user, squad_leader, squad, market):
+    if not JointOperation.objects.exists():  # a database seeded before joint operations existed
+        _joint_operation(type("Ctx", (), {"say": lambda self, text: None})(), Organization.objects.get(name="东城区市场监督管理局"))
+    operation = JointOperation.objects.get(title="东华门大街无证经营联合整治")
+    assert operation.attendance.filter(user=User.objects.get(username="dhm_officer1")).exists()
+    client = Client()
+    client.force_login(admin_user)
+    assert operation.title in client.get("/admin/coordination/jointoperation/").content.decode()
+    page = client.get(f"/admin/coordination/jointoperation/{operation.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.get("/admin/coordination/jointoperation/add/").status_code == 403

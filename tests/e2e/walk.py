@@ -35,9 +35,11 @@ JOURNEYS = {
     # walks it offline).
     "dhm_officer1": [("/cases/onsite/", 200), ("/cases/", 200), ("/inspection/", 200), ("/inspection/record/", 200),
                      ("/inspection/records/", 200, r"^/inspection/records/\d+/$"), ("/inspection/rectifications/", 200),
-                     ("/duty/mine/", 200), ("/field/", 200)],
+                     ("/duty/mine/", 200), ("/field/", 200), ("/coordination/operations/", 200, r"^/coordination/operations/\d+/$")],
     # The squad leader's duty pages (勤务排班): the week, posts, peak suggestions, coverage with its chart.
-    "dhm_leader": [("/duty/", 200), ("/duty/posts/", 200), ("/duty/peaks/", 200), ("/duty/coverage/", 200), ("/duty/mine/", 200)],
+    "dhm_leader": [("/duty/", 200), ("/duty/posts/", 200), ("/duty/peaks/", 200), ("/duty/coverage/", 200), ("/duty/mine/", 200),
+                   # Joint operations (联合执法): the list with the demo operation's page, and planning one.
+                   ("/coordination/operations/", 200, r"^/coordination/operations/\d+/$"), ("/coordination/operations/new/", 200)],
     # Supervision, evaluation and credit: the supervisor's and leader's pages.
     "city_supervisor": [("/supervision/", 200, r"^/supervision/\d+/$"), ("/supervision/new/", 200), ("/evaluation/", 200, r"^/evaluation/units/\d+/$"),
                         ("/evaluation/schemes/", 200)],
@@ -51,7 +53,8 @@ JOURNEYS = {
                   ("/emergency/plans/new/", 200), ("/emergency/alerts/", 200, r"^/emergency/alerts/\d+/$")],
     "city_analyst": [("/analytics/", 200)],
     "citizen": [("/", 200), ("/report/", 200), ("/cases/public/", 200), ("/field/", 403), ("/dispatch/", 403), ("/emergency/", 403), ("/cases/", 403),
-                ("/map/", 403), ("/supervision/", 403), ("/evaluation/", 403), ("/credit/", 403), ("/coordination/leads/", 403), ("/coordination/sharing/", 403)],
+                ("/map/", 403), ("/supervision/", 403), ("/evaluation/", 403), ("/credit/", 403), ("/coordination/leads/", 403), ("/coordination/sharing/", 403),
+                ("/coordination/operations/", 403)],
     "merchant": [("/", 200), ("/report/", 200), ("/field/", 403), ("/dispatch/", 403), ("/ledger/", 403), ("/credit/mine/", 200), ("/supervision/", 403),
                  ("/report/business/", 200), ("/inspection/self-check/", 200, r"^/inspection/self-check/places/\d+/$"),
                  ("/inspection/rectifications/", 403), ("/analytics/", 403), ("/coordination/leads/", 403)],
