@@ -220,8 +220,7 @@ class TextClassifier:
     def probabilities(self, text: str) -> dict[str, float]:
         """Every category's probability for one text (dedup's topic when the keywords name nothing)."""
         self._require_fitted()
-        [row] = _probabilities(self.pipeline, [text])
-        return {code: float(p) for code, p in zip(self.labels, row)}
+        return {code: float(p) for code, p in zip(self.labels, _probabilities(self.pipeline, [text])[0])}
 
     def evaluate(self, texts, labels) -> dict:
         predictions = self.predict_many(texts)
@@ -234,15 +233,8 @@ class TextClassifier:
         self._require_fitted()
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {
-            "format": MODEL_FORMAT,
-            "format_version": MODEL_FORMAT_VERSION,
-            "sklearn_version": sklearn.__version__,
-            "labels": self.labels,
-            "config": self.config,
-            "meta": self.meta,
-            "pipeline": self.pipeline,
-        }
+        payload = {"format": MODEL_FORMAT, "format_version": MODEL_FORMAT_VERSION, "sklearn_version": sklearn.__version__,
+                   "labels": self.labels, "config": self.config, "meta": self.meta, "pipeline": self.pipeline}
         # Write beside the target and rename: classify() in a running server must never read half a file.
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         os.close(fd)

@@ -9,7 +9,7 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
-        from apps.evaluation import receivers
-        from apps.gbcp.signals import screen_panels
+        from apps.evaluation import receivers  # the models are loaded only now
+        from apps.gbcp.signals import screen_panels  # noqa: I001 (beside the receivers it connects)
 
         screen_panels.connect(receivers.screen_rankings, dispatch_uid="evaluation.screen_rankings")

@@ -106,7 +106,8 @@ def test_the_squad_sees_its_units_tasks_to_accept_and_in_hand(insider, dhm_point
     web = web_as(officer)
     before = tiles(web.get("/"))
     first = report(insider, dhm_point, vendor_category)
-    second = report(insider, dhm_point, vendor_category, text="东华门大街南口有人占道经营")
+    # Another problem at the same spot (the same one said again would be merged into the first by dedup).
+    second = report(insider, dhm_point, vendor_category, text="东华门大街南口的垃圾桶满了，好几天没人清运")
     services.task_dispatch(user=insider, task=first)
     services.task_dispatch(user=insider, task=second)
     services.task_accept(user=officer, task=second)
