@@ -14,11 +14,14 @@ from apps.cases.models import (
     CaseExtension,
     CaseLog,
     CaseRecord,
+    CashCollection,
     DiscretionLevel,
     Disclosure,
     EnforcementSubject,
+    Instalment,
     Payment,
     PaymentNotice,
+    PaymentTermRequest,
 )
 
 
