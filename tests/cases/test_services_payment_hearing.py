@@ -356,7 +356,7 @@ def test_cash_collection_and_hand_in_through_the_api_with_five_callers(api_as, o
     for who, user in callers.others():
         assert api_as(user).post(f"/api/cases/{case.pk}/cash-collect/", body, format="json").status_code == expected[who], who
     refused = api_as(callers.insider).post(f"/api/cases/{case.pk}/cash-collect/", body, format="json")
-    assert refused.status_code == 400 and refused.json()["code"] == "cash_not_allowed"
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "cash_not_allowed"
     assert not CashCollection.objects.filter(case=case).exists()
     done = api_as(callers.insider).post(f"/api/cases/{case.pk}/cash-collect/", {**body, "ground": "remote", "reason": "偏远山区，无银行网点"}, format="json")
     assert done.status_code == 200 and done.json()["cash_collection"]["receipt_number"] == "API-0001"
