@@ -126,10 +126,13 @@ def test_the_hand_in_is_warned_on_its_last_day_raised_to_supervision_after_it_an
     services.case_onsite_file(user=squad_leader, case=case)
     assert _fresh(case).status == Status.EXECUTED  # paid in cash: executed once filed
     last_day = timezone.localtime(collection.handin_due)
-    assert services.cash_handin_sweep(now=last_day - dt.timedelta(days=7)) == 0
-    assert services.cash_handin_sweep(now=last_day) == 1
-    assert services.cash_handin_sweep(now=last_day) == 0  # once
-    assert case.logs.filter(action="cash_handin_warning").count() == 1
+    def warnings():
+        return case.logs.filter(action="cash_handin_warning").count()
+
+    services.cash_handin_sweep(now=last_day - dt.timedelta(days=7))  # (the demo city's own collection may be warned here)
+    assert warnings() == 0
+    assert services.cash_handin_sweep(now=last_day) >= 1 and warnings() == 1
+    assert services.cash_handin_sweep(now=last_day) == 0 and warnings() == 1  # once
     rule = SimpleNamespace(pk=0)
 
     def overdue_cases():
