@@ -14,11 +14,14 @@ from apps.cases.models import (
     CaseExtension,
     CaseLog,
     CaseRecord,
+    CashCollection,
     DiscretionLevel,
     Disclosure,
     EnforcementSubject,
+    Instalment,
     Payment,
     PaymentNotice,
+    PaymentTermRequest,
 )
 
 
@@ -188,3 +191,29 @@ class CaseChallengeAdmin(ReadOnlyAdmin):
     search_fields = ["case__number", "reference", "outcome_reference", "organ"]
     list_select_related = ["case"]
     raw_id_fields = ["case", "recorded_by", "decided_by"]
+
+
+class InstalmentInline(ReadOnlyInline):
+    model = Instalment
+    fields = readonly_fields = ["number", "amount", "due_date", "paid_at", "amount_paid", "late_fee", "reference"]
+
+
+@admin.register(PaymentTermRequest)
+class PaymentTermRequestAdmin(ReadOnlyAdmin):
+    """暂缓/分期缴纳 (art. 66)."""
+    list_display = ["case", "kind", "outcome", "requested_at", "new_due", "decided_by", "decided_at"]
+    list_filter = ["kind", "outcome"]
+    search_fields = ["case__number"]
+    list_select_related = ["case", "decided_by"]
+    raw_id_fields = ["case", "requested_by", "decided_by"]
+    inlines = [InstalmentInline]
+
+
+@admin.register(CashCollection)
+class CashCollectionAdmin(ReadOnlyAdmin):
+    """当场收缴 and its hand-in (arts. 68–71)."""
+    list_display = ["receipt_number", "case", "amount", "ground", "collected_by", "collected_at", "handin_due", "handed_in_at"]
+    list_filter = ["ground"]
+    search_fields = ["receipt_number", "case__number", "handin_reference"]
+    list_select_related = ["case", "collected_by"]
+    raw_id_fields = ["case", "collected_by", "handed_in_by"]

@@ -1,5 +1,6 @@
 """Demo of enforcement cases: the cause catalogue, and cases of 东城 in every state of both procedures
 (one more in 海淀), driven through the real services so that processes, logs, documents and payments exist."""
+import datetime as dt
 import io
 
 from django.contrib.gis.geos import Point
@@ -114,6 +115,7 @@ def seed(ctx):
         _drive(case, target, o1, o2, squad, legal, leader, index=i)
     _simple_cases(causes, o1, o2, squad, entities, centre)
     _after_decision(legal, leader)
+    _payment_terms(o1)
     zgc = users.get("zgc_officer")
     if zgc is not None and causes.get("11-001") is not None:
         haidian = Region.objects.filter(code__startswith="110108", level=Region.Level.STREET).exclude(boundary=None).order_by("code").first()
@@ -198,6 +200,15 @@ def _after_decision(legal, leader):
                                 reference="（演示）京0101行初1号")
 
 
+def _payment_terms(o1):
+    """A party of a case awaiting payment asks to defer the fine by a month (art. 66): the leader's form waits on its page."""
+    case = (Case.objects.filter(source_ref__startswith=MARK, procedure="general", status="executing", payment__state="pending")
+            .exclude(payment_due=None).order_by("pk").first())
+    if case is not None:
+        services.case_payment_terms_request(user=o1, case=case, kind="deferral", reason="个体经营者，近期营业收入骤降，提供了经营流水（演示）",
+                                            new_due=case.payment_due + dt.timedelta(days=30))
+
+
 def _pay_simulated(payment):
     """Settle a demo fine as the simulated cashier would: a signed notice through the real service.
 
@@ -224,6 +235,10 @@ def _simple_cases(causes, o1, o2, squad, entities, centre):
     filed = services.case_onsite_decide(user=o1, co_officer=o2, cause=cause, amount=200, facts="店外经营，当场处罚。", point=centre,
                                         party_kind="citizen", party_name="摊主乙", party_code=_resident_id(91))
     services.case_onsite_file(user=squad, case=filed)
+    # 80 yuan collected on the spot against an official receipt (art. 68), the cash still to be handed in (art. 71).
+    cash = services.case_onsite_decide(user=o1, co_officer=o2, cause=cause, amount=80, facts="占道摆摊，当事人当场缴纳罚款。", point=centre,
+                                       party_kind="citizen", party_name="摊主丙", party_code=_resident_id(92))
+    services.case_cash_collect(user=o1, case=cash, ground="small", receipt_number="DEMO-BJ-000001")
     # Paid and closed; an organisation this time.
     if entities:
         paid = services.case_onsite_decide(user=o1, co_officer=o2, cause=cause, amount=2000, facts="店外堆放商品经营，当场处罚。", point=centre,

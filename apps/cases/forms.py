@@ -2,13 +2,16 @@
 
 A person chosen in a form (an officer, a co-officer) is chosen among the staff the user may see
 (``selectors.staff_list_for_user``): anyone else is not a choice, exactly like someone who does not exist."""
+import datetime as dt
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.jurisdiction import staff_organization_ids
 from apps.accounts.models import Role
 from apps.cases.challenges import CaseChallenge
-from apps.cases.models import Case, CaseCause, CaseRecord, PartyKind, Status
+from apps.cases.models import Case, CaseCause, CaseRecord, CashCollection, PartyKind, PaymentTermRequest, Status
 from apps.cases.selectors import disclosure_districts, staff_list_for_user
 
 LEVELS = [("slight", _("slight (轻微)")), ("ordinary", _("ordinary (一般)")), ("serious", _("serious (严重)"))]
@@ -185,3 +188,71 @@ class PublicSearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].choices = [("", _("all")), *disclosure_districts()]
+
+
+# --- payment terms (art. 66), on-the-spot collection (arts. 68–71), the hearing (arts. 64–65) ---
+
+class PaymentTermsForm(forms.Form):
+    """The party's application; an instalment plan is typed one line per payment: amount and date (``500 2026-12-31``)."""
+    kind = forms.ChoiceField(label=_("Kind"), choices=PaymentTermRequest.Kind.choices)
+    reason = forms.CharField(label=_("The party's economic difficulty"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    new_due = forms.DateField(label=_("New payment date (deferral)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    schedule = forms.CharField(label=_("Instalments: one per line, amount and date (e.g. 500 2026-12-31)"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def clean_schedule(self):
+        rows = []
+        for n, line in enumerate((self.cleaned_data.get("schedule") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.replace(",", " ").replace("，", " ").split()
+            try:
+                amount, due = Decimal(parts[0]), dt.date.fromisoformat(parts[1])
+            except (IndexError, ValueError, ArithmeticError):
+                raise forms.ValidationError(_("Line %(n)s: write the amount and the date, e.g. 500 2026-12-31.") % {"n": n})
+            rows.append({"amount": amount, "due_date": due})
+        return rows
+
+    def clean(self):
+        d = super().clean()
+        if d.get("kind") == PaymentTermRequest.Kind.DEFERRAL and not d.get("new_due"):
+            self.add_error("new_due", _("A deferral needs the new payment date."))
+        if d.get("kind") == PaymentTermRequest.Kind.INSTALMENTS and not d.get("schedule"):
+            self.add_error("schedule", _("Instalments need their amounts and dates."))
+        return d
+
+
+class PaymentTermsDecideForm(forms.Form):
+    approve = forms.TypedChoiceField(label=_("Decision"), choices=[("1", _("approve")), ("0", _("refuse"))], coerce=lambda v: v == "1")
+    reason = forms.CharField(label=_("Reason (required to refuse)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False)
+
+
+class InstalmentPayForm(forms.Form):
+    instalment = forms.IntegerField(widget=forms.HiddenInput)
+    amount = forms.DecimalField(label=_("Amount paid (yuan)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
+    reference = forms.CharField(label=_("Bank slip or receipt no."), max_length=64)
+
+
+class CashCollectForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Ground"), choices=CashCollection.Ground.choices)
+    receipt_number = forms.CharField(label=_("Official receipt no. (专用票据号)"), max_length=32)
+    reason = forms.CharField(label=_("Why paying later is really hard (remote place)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                             required=False)
+
+
+class CashHandinForm(forms.Form):
+    reference = forms.CharField(label=_("Bank slip or bureau reference"), max_length=64)
+
+
+class HearingScheduleForm(forms.Form):
+    scheduled_for = forms.DateTimeField(label=_("Hearing date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    place = forms.CharField(label=_("Hearing place"), max_length=255)
+    presiding = forms.ModelChoiceField(label=_("Presiding officer (not an investigator of the case)"), queryset=None)
+
+    def __init__(self, *args, case=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presiding"].queryset = staff_list_for_user(user=user)
+
+
+class HearingWithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("How the party withdrew or failed to attend"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)

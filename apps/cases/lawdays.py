@@ -16,8 +16,11 @@ HEARING_REQUEST = 5  # art. 64(1): the party asks for a hearing within 5 days of
 SERVICE = 7  # art. 61: a decision not handed over on the spot is served within 7 days
 DISCLOSURE = 7  # art. 48 with 国办发〔2018〕118号: a decision is published within 7 working days
 WITHDRAWAL = 3  # art. 48(2): a published decision changed, revoked or found unlawful is withdrawn within 3 days
+HEARING_NOTICE = 7  # art. 64(2): the party is told of the hearing's time and place 7 days before it
+CASH_HANDIN = 2  # art. 71: a fine collected on the spot is handed in to the organ within 2 days
 
-WORKING_DAY_LIMITS = {"hearing_request": HEARING_REQUEST, "service": SERVICE, "disclosure": DISCLOSURE, "withdrawal": WITHDRAWAL}
+WORKING_DAY_LIMITS = {"hearing_request": HEARING_REQUEST, "service": SERVICE, "disclosure": DISCLOSURE, "withdrawal": WITHDRAWAL,
+                      "hearing_notice": HEARING_NOTICE, "cash_handin": CASH_HANDIN}
 
 
 def last_day(start, days: int, *, calendar: Calendar | None = None) -> dt.date:

@@ -99,6 +99,14 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", _("archived (归档)")
 
 
+class PaymentTerms(models.TextChoices):
+    """Where the party's application to defer or pay in instalments stands (art. 66); empty: none made."""
+    PENDING = "pending", _("application awaiting the leader (待审批)")
+    DEFERRAL = "deferral", _("deferral approved (暂缓缴纳)")
+    INSTALMENTS = "instalments", _("instalments approved (分期缴纳)")
+    REFUSED = "refused", _("application refused (不予批准)")
+
+
 OPEN_STATUSES = [s for s in Status.values if s not in (Status.NOT_FILED, Status.CLOSED, Status.ARCHIVED)]
 
 
@@ -164,12 +172,21 @@ class Case(models.Model):
     hearing_waived = models.BooleanField(_("hearing waived"), default=False)
     hearing_requested_at = models.DateTimeField(_("hearing requested at"), null=True, blank=True)
     hearing_held_at = models.DateTimeField(_("hearing held at"), null=True, blank=True)
+    # The hearing as the organ arranges it (arts. 64–65): notice of time and place 7 working days ahead, a presiding
+    # officer who did not investigate the case; a request withdrawn (or the hearing refused by absence) is waived.
+    hearing_scheduled_for = models.DateTimeField(_("hearing scheduled for"), null=True, blank=True)
+    hearing_place = models.CharField(_("hearing place"), max_length=255, blank=True)
+    hearing_presiding = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("presiding officer (主持人)"), null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
+    hearing_notice_at = models.DateTimeField(_("hearing notice given at"), null=True, blank=True)
+    hearing_withdrawn_at = models.DateTimeField(_("hearing request withdrawn at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     service_due = models.DateTimeField(_("service due"), null=True, blank=True)
     served_at = models.DateTimeField(_("served at"), null=True, blank=True)
     service_method = models.CharField(_("service method"), max_length=16, choices=ServiceMethod.choices, blank=True)
     service_proof = models.JSONField(_("proof of service"), default=dict, blank=True)  # apps.cases.service_methods
     payment_due = models.DateField(_("payment due"), null=True, blank=True)
+    payment_terms = models.CharField(_("payment terms (art. 66)"), max_length=16, choices=PaymentTerms.choices, blank=True, default="")
     executed_at = models.DateTimeField(_("executed at"), null=True, blank=True)
     onsite_filed_at = models.DateTimeField(_("filed with the organisation at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -223,7 +240,19 @@ class CaseLog(StepLog):
         "notify": pgettext_lazy("case log", "party notified"),
         "statement": pgettext_lazy("case log", "statement heard"),
         "hearing_request": pgettext_lazy("case log", "hearing requested"),
+        "hearing_schedule": pgettext_lazy("case log", "hearing scheduled and notified"),
         "hearing_held": pgettext_lazy("case log", "hearing held"),
+        "hearing_withdraw": pgettext_lazy("case log", "hearing request withdrawn"),
+        "payment_terms_request": pgettext_lazy("case log", "deferral or instalments applied for"),
+        "payment_terms_approve": pgettext_lazy("case log", "deferral or instalments approved"),
+        "payment_terms_refuse": pgettext_lazy("case log", "deferral or instalments refused"),
+        "instalment_paid": pgettext_lazy("case log", "instalment paid"),
+        "paid": pgettext_lazy("case log", "fine paid"),
+        "paid_before_service": pgettext_lazy("case log", "fine paid before service"),
+        "enforced": pgettext_lazy("case log", "enforcement recorded"),
+        "cash_collect": pgettext_lazy("case log", "fine collected on the spot"),
+        "cash_handin": pgettext_lazy("case log", "cash handed in to the bureau"),
+        "cash_handin_warning": pgettext_lazy("case log", "cash hand-in warning"),
         "decide": pgettext_lazy("case log", "decided"),
         "document": pgettext_lazy("case log", "document issued"),
         "serve": pgettext_lazy("case log", "served"),
@@ -382,6 +411,97 @@ class PaymentNotice(models.Model):
     class Meta:
         verbose_name = _("payment notice")
         verbose_name_plural = _("payment notices")
+
+
+class PaymentTermRequest(models.Model):
+    """The party's application to defer the fine or pay it in instalments (暂缓或者分期缴纳, art. 66), decided by a leader."""
+
+    class Kind(models.TextChoices):
+        DEFERRAL = "deferral", _("deferral (暂缓缴纳)")
+        INSTALMENTS = "instalments", _("instalments (分期缴纳)")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("awaiting the leader")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="payment_term_requests")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    reason = models.TextField(_("the party's economic difficulty"))
+    new_due = models.DateField(_("new payment date (deferral)"), null=True, blank=True)
+    original_due = models.DateField(_("payment date before the application"), null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("applied at"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason of the decision"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deferral or instalment application (暂缓/分期缴纳)")
+        verbose_name_plural = _("deferral and instalment applications (暂缓/分期缴纳)")
+        ordering = ["requested_at", "id"]
+
+    def __str__(self):
+        return f"{self.case.number} {self.get_kind_display()}"
+
+
+class Instalment(models.Model):
+    """One instalment of an application for instalments: amount and date; paid with its own late fee (art. 72)."""
+
+    request = models.ForeignKey(PaymentTermRequest, verbose_name=_("application"), on_delete=models.CASCADE, related_name="instalments")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="instalments")
+    number = models.PositiveSmallIntegerField(_("instalment no."))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    due_date = models.DateField(_("due date"))
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    amount_paid = models.DecimalField(_("amount paid (yuan)"), max_digits=12, decimal_places=2, default=0)
+    late_fee = models.DecimalField(_("late fee paid (yuan)"), max_digits=12, decimal_places=2, default=0)
+    reference = models.CharField(_("bank slip or receipt no."), max_length=64, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("instalment (分期)")
+        verbose_name_plural = _("instalments (分期)")
+        ordering = ["request_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["request", "number"], name="instalment_number_unique")]
+
+    def __str__(self):
+        return f"{self.case.number} #{self.number}"
+
+
+class CashCollection(models.Model):
+    """罚款当场收缴 (arts. 68–71): who collected how much against which official receipt, and the hand-in to the bureau
+    within 2 working days (art. 71) with its bank slip."""
+
+    class Ground(models.TextChoices):
+        SMALL = "small", _("fine of 100 yuan or less (art. 68(1))")
+        REMOTE = "remote", _("remote or hard-to-reach place, paying later really hard (art. 69)")
+
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="cash_collection")
+    ground = models.CharField(_("ground"), max_length=16, choices=Ground.choices)
+    reason = models.TextField(_("why paying later is really hard"), blank=True)
+    amount = models.DecimalField(_("amount collected (yuan)"), max_digits=12, decimal_places=2)
+    late_fee = models.DecimalField(_("of which late fee (yuan)"), max_digits=12, decimal_places=2, default=0)
+    receipt_number = models.CharField(_("official receipt no. (专用票据号)"), max_length=32, unique=True)
+    collected_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("collected by"), on_delete=models.PROTECT, related_name="+")
+    collected_at = models.DateTimeField(_("collected at"))
+    handin_due = models.DateTimeField(_("hand-in due"), db_index=True)
+    handed_in_at = models.DateTimeField(_("handed in at"), null=True, blank=True)
+    handed_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handed in by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    handin_reference = models.CharField(_("bank slip or bureau reference"), max_length=64, blank=True)
+    warned = models.BooleanField(_("deadline warning sent"), default=False)
+    history = HistoricalRecords(excluded_fields=["warned"])
+
+    class Meta:
+        verbose_name = _("on-the-spot collection (当场收缴)")
+        verbose_name_plural = _("on-the-spot collections (当场收缴)")
+        ordering = ["-collected_at", "-id"]
+
+    def __str__(self):
+        return self.receipt_number
 
 
 from apps.cases.subjects import EnforcementSubject  # noqa: E402,F401 -- the model lives in its own module

@@ -10,7 +10,7 @@ jurisdiction holds the case's region code; an extension is the officer in charge
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role
-from apps.cases.models import Procedure, Status
+from apps.cases.models import CashCollection, Payment, PaymentTerms, Procedure, Status
 from apps.workflow.policy import JURISDICTION, ORGANIZATION, OWNER, Policy, Step
 
 SQUAD = (Role.OFFICER, Role.SQUAD_LEADER)
@@ -27,8 +27,56 @@ def hearing_requestable(case) -> bool:
     return case.hearing_eligible and case.hearing_requested_at is None
 
 
+def hearing_outstanding(case) -> bool:
+    """Requested, neither held nor withdrawn: the hearing may be (re)scheduled or withdrawn."""
+    return case.hearing_requested_at is not None and case.hearing_held_at is None and case.hearing_withdrawn_at is None
+
+
 def hearing_pending(case) -> bool:
-    return case.hearing_requested_at is not None and case.hearing_held_at is None
+    """Scheduled with notice and not yet held: the hearing may be held (and recorded)."""
+    return hearing_outstanding(case) and case.hearing_scheduled_for is not None
+
+
+def _payment(case):
+    try:
+        return case.payment
+    except Payment.DoesNotExist:
+        return None
+
+
+def cash_collection(case):
+    try:
+        return case.cash_collection
+    except CashCollection.DoesNotExist:
+        return None
+
+
+def fine_unpaid(case) -> bool:
+    """A fine is owed and nothing settled it yet (its payment row is made at the decision)."""
+    payment = _payment(case) if case.pk else None
+    return case.fine > 0 and not case.exempt and not case.warning and (payment is None or payment.state == Payment.State.PENDING)
+
+
+def cash_collectable(case) -> bool:
+    return fine_unpaid(case) and case.payment_terms != PaymentTerms.INSTALMENTS and cash_collection(case) is None
+
+
+def cash_not_handed_in(case) -> bool:
+    collection = cash_collection(case)
+    return collection is not None and collection.handed_in_at is None
+
+
+def terms_requestable(case) -> bool:
+    """Art. 66: one application at a time, while the fine is owed; after a refusal the party may apply again."""
+    return fine_unpaid(case) and case.payment_terms in ("", PaymentTerms.REFUSED)
+
+
+def terms_pending(case) -> bool:
+    return case.payment_terms == PaymentTerms.PENDING
+
+
+def instalments_open(case) -> bool:
+    return case.payment_terms == PaymentTerms.INSTALMENTS and fine_unpaid(case)
 
 
 # Steps of both procedures: evidence while the case is open, and execution to the archive.
@@ -37,6 +85,17 @@ EVIDENCE = Step("evidence", roles=SQUAD, where=ORGANIZATION, when=lambda case: c
 ENFORCE = Step("enforce", roles=SQUAD_LEADER, where=ORGANIZATION, statuses=(Status.EXECUTING,), label=_("Enforcement"))
 CLOSE = Step("close", roles=SQUAD_LEADER, where=ORGANIZATION, statuses=(Status.EXECUTED,), label=_("Close the case (结案)"))
 ARCHIVE = Step("archive", roles=SQUAD_LEADER, where=ORGANIZATION, statuses=(Status.CLOSED,), label=_("Archive (归档)"))
+# Payment of the fine (arts. 66–71): the officers record what the party asks and pays, a leader decides deferral or instalments.
+CASH_COLLECT = Step("cash_collect", roles=SQUAD, where=ORGANIZATION, statuses=(Status.ONSITE_DECIDED, Status.DECIDED, Status.EXECUTING),
+                    when=cash_collectable, label=_("Collect the fine on the spot (当场收缴)"))
+CASH_HANDIN = Step("cash_handin", roles=SQUAD, where=ORGANIZATION, when=cash_not_handed_in, label=_("Hand the cash in to the bureau"))
+PAYMENT_TERMS = Step("payment_terms", roles=SQUAD, where=ORGANIZATION, statuses=(Status.EXECUTING,), when=terms_requestable,
+                     label=_("Deferral or instalments: the party's application"))
+PAYMENT_TERMS_DECIDE = Step("payment_terms_decide", roles=(Role.LEADER,), where=JURISDICTION, statuses=(Status.EXECUTING,),
+                            when=terms_pending, label=_("Approve or refuse deferral or instalments"))
+INSTALMENT_PAY = Step("instalment_pay", roles=SQUAD, where=ORGANIZATION, statuses=(Status.EXECUTING,), when=instalments_open,
+                      label=_("Record an instalment paid"))
+PAYMENT_STEPS = (CASH_COLLECT, CASH_HANDIN, PAYMENT_TERMS, PAYMENT_TERMS_DECIDE, INSTALMENT_PAY)
 
 GENERAL = Policy(
     name="cases.general",
@@ -64,10 +123,15 @@ GENERAL = Policy(
         Step("statement", roles=SQUAD, where=ORGANIZATION, statuses=(Status.NOTIFIED,), label=_("Statement and defence")),
         Step("hearing_request", roles=SQUAD, where=ORGANIZATION, statuses=(Status.NOTIFIED,), when=hearing_requestable,
              label=_("Hearing request")),
+        Step("hearing_schedule", roles=SQUAD, where=ORGANIZATION, statuses=(Status.NOTIFIED,), when=hearing_outstanding,
+             label=_("Schedule the hearing and notify the party")),
         Step("hearing", roles=SQUAD, where=ORGANIZATION, statuses=(Status.NOTIFIED,), when=hearing_pending, label=_("Hearing")),
+        Step("hearing_withdraw", roles=SQUAD, where=ORGANIZATION, statuses=(Status.NOTIFIED,), when=hearing_outstanding,
+             label=_("Hearing request withdrawn")),
         Step("decide", roles=(Role.LEADER,), where=JURISDICTION, statuses=(Status.NOTIFIED,), label=_("Decision")),
         Step("serve", roles=SQUAD, where=ORGANIZATION, statuses=(Status.DECIDED,), label=_("Service (送达)")),
         ENFORCE,
+        *PAYMENT_STEPS,
         CLOSE,
         ARCHIVE,
         Step("extension", where=OWNER, when=lambda case: case.procedure == Procedure.GENERAL and case.filed_at is not None
@@ -87,6 +151,7 @@ SIMPLE = Policy(
              label=_("File with the organisation (备案)")),
         EVIDENCE,
         ENFORCE,
+        *PAYMENT_STEPS,
         CLOSE,
         ARCHIVE,
     ),

@@ -1,6 +1,7 @@
 """Reads of cases by who asks (jurisdiction by region code, squads their own cases) and of the cause catalogue."""
 
 from django.db.models import F, Min, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.jurisdiction import scope_filter, staff_organization_ids
@@ -8,7 +9,19 @@ from apps.accounts.models import STAFF_ROLES, Role, User
 from apps.cases import services
 from apps.cases.challenges import OVERTURNING, CaseChallenge
 from apps.cases.disclosures import PUBLIC_FIELDS, Disclosure
-from apps.cases.models import OPEN_STATUSES, Case, CaseCause, CaseDocument, CaseExtension, CaseLog, PartyKind, Payment, Status
+from apps.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseCause,
+    CaseDocument,
+    CaseExtension,
+    CaseLog,
+    CashCollection,
+    PartyKind,
+    Payment,
+    PaymentTermRequest,
+    Status,
+)
 from apps.cases.payment_provider import format_reference, normalize_reference, payment_reference_valid
 from apps.gbcp import citycode
 from apps.gbcp.errors import ApplicationError, NotFound
@@ -144,6 +157,20 @@ def disclosure_districts():
     return list(Region.objects.filter(level=Region.Level.DISTRICT).order_by("code").values_list("code", "name"))
 
 
+def cash_handins_overdue(*, user, now=None):
+    """Cash collected on the spot in the user's jurisdiction and not handed in to the bureau by its deadline (2 working
+    days, art. 71), oldest first; with the case, the collector and the squad (one query)."""
+    now = now or timezone.now()
+    return (CashCollection.objects.filter(case__in=case_list_for_user(user=user), handed_in_at__isnull=True, handin_due__lt=now)
+            .select_related("case", "collected_by", "case__organization").order_by("handin_due", "pk"))
+
+
+def payment_terms_for_case(*, case):
+    """The case's applications to defer or pay in instalments (art. 66), each with its instalments and who decided."""
+    return (PaymentTermRequest.objects.filter(case=case).select_related("requested_by", "decided_by")
+            .prefetch_related("instalments").order_by("requested_at", "pk"))
+
+
 def staff_list_for_user(*, user):
     """Active staff serving in an organisation of the user's jurisdiction: whom the user may name on a case
     (an officer, a co-officer). Anyone else answers like a user that does not exist."""
@@ -239,7 +266,9 @@ def supervision_cases_past_deadline(*, deadline: str, cutoff):
     """Cases past a statutory deadline at ``cutoff`` and not yet past its step: ``decision`` (decision_due, 90 days
     from filing unless extended), ``service`` (service_due, 7 working days from the decision), ``payment`` (payment_due,
     15 days from service; a date, overdue from the day after), ``disclosure`` (annotated disclosure_due_at, 7 working days
-    from the decision) or ``withdrawal`` (annotated disclosure_withdrawal_due, 3 working days from the correction)."""
+    from the decision), ``withdrawal`` (annotated disclosure_withdrawal_due, 3 working days from the correction) or
+    ``cash_handin`` (annotated cash_handin_due: cash collected on the spot, 2 working days to reach the bureau, art. 71).
+    The payment date is the approved deferral's or the next unpaid instalment's once art. 66 terms are approved."""
     if deadline == "decision":
         qs = Case.objects.filter(status__in=OPEN_STATUSES, decided_at__isnull=True, decision_due__lte=cutoff)
     elif deadline == "service":
@@ -252,6 +281,9 @@ def supervision_cases_past_deadline(*, deadline: str, cutoff):
     elif deadline == "withdrawal":  # art. 48(2): a corrected decision's publication withdrawn within 3 working days
         qs = Case.objects.filter(disclosure__status=Disclosure.Status.PUBLISHED, disclosure__withdrawal_due__lte=cutoff).annotate(
             disclosure_withdrawal_due=F("disclosure__withdrawal_due"))
+    elif deadline == "cash_handin":  # art. 71: cash collected on the spot reaches the bureau within 2 working days
+        qs = Case.objects.filter(cash_collection__handed_in_at__isnull=True, cash_collection__handin_due__lte=cutoff).annotate(
+            cash_handin_due=F("cash_collection__handin_due"))
     else:
         raise ValueError(f"unknown case deadline {deadline!r}")
     return qs.select_related("organization", "place", "region").order_by("pk")

@@ -21,7 +21,7 @@ from apps.cases.challenges import CaseChallenge
 from apps.cases.models import CaseExtension, CaseLog
 from apps.cases.payment_provider import get_provider, payment_secret, simulated_cashier_enabled
 from apps.cases.pdf import DOCUMENT_KINDS
-from apps.cases.policy import AFTER_DECISION, POLICIES, SIMPLE, policy_for
+from apps.cases.policy import AFTER_DECISION, POLICIES, SIMPLE, cash_collection, policy_for
 from apps.cases.services.challenges import default_organ
 from apps.evidence.selectors import evidence_for_subject
 from apps.gbcp.errors import ApplicationError, NotFound
@@ -77,7 +77,7 @@ def case_detail(request, pk):
         .prefetch_related(Prefetch("logs", queryset=CaseLog.objects.select_related("actor")), "records", "documents", "officers",
                           Prefetch("extensions", queryset=CaseExtension.objects.select_related("requested_by", "approved_by")),
                           Prefetch("challenges", queryset=CaseChallenge.objects.order_by("filed_on", "id")))
-        .select_related("disclosure")
+        .select_related("disclosure", "payment", "hearing_presiding", "cash_collection", "cash_collection__collected_by", "cash_collection__handed_in_by")
         .get(pk=case.pk)
     )
     can = _actions(request.user, case)
@@ -100,6 +100,16 @@ def case_detail(request, pk):
         "reason_form": forms.ReasonForm(),
         "statement_form": forms.StatementForm() if can["statement"] else None,
         "hearing_form": forms.HearingForm() if can["hearing"] else None,
+        "hearing_schedule_form": forms.HearingScheduleForm(case=case, user=request.user) if can["hearing_schedule"] else None,
+        "hearing_withdraw_form": forms.HearingWithdrawForm() if can["hearing_withdraw"] else None,
+        "earliest_hearing_day": services.earliest_hearing_day(timezone.now()) if can["hearing_schedule"] else None,
+        "payment_terms_form": forms.PaymentTermsForm() if can["payment_terms"] else None,
+        "payment_terms_decide_form": forms.PaymentTermsDecideForm() if can["payment_terms_decide"] else None,
+        "term_requests": list(selectors.payment_terms_for_case(case=case)),
+        "instalment_pay_form": forms.InstalmentPayForm() if can["instalment_pay"] else None,
+        "cash_collect_form": forms.CashCollectForm() if can["cash_collect"] else None,
+        "cash_handin_form": forms.CashHandinForm() if can["cash_handin"] else None,
+        "cash": cash_collection(case),
         "serve_form": forms.ServeForm() if can["serve"] else None,
         "note_form": forms.NoteForm() if can["enforce"] else None,
         "extension_form": forms.ExtensionForm() if can["extension"] else None,
@@ -141,6 +151,19 @@ def _evidence(request, case, form):
     return _("Evidence recorded.")
 
 
+def _payment_terms(request, case, form):
+    d = form.cleaned_data
+    services.case_payment_terms_request(user=request.user, case=case, kind=d["kind"], reason=d["reason"], new_due=d.get("new_due"),
+                                        schedule=d.get("schedule"))
+    return _("Application recorded; a leader decides.")
+
+
+def _instalment_pay(request, case, form):
+    d = form.cleaned_data
+    services.case_instalment_pay(user=request.user, case=case, instalment_id=d["instalment"], amount=d["amount"], reference=d["reference"])
+    return _("Instalment recorded.")
+
+
 def _challenge_outcome(request, case, form):
     d = dict(form.cleaned_data)
     try:
@@ -167,7 +190,19 @@ ACTIONS = {
     "notify": (forms.EmptyForm, lambda r, c, f: services.case_notify(user=r.user, case=c) and _("Notice issued.")),
     "statement": (forms.StatementForm, lambda r, c, f: services.case_statement_record(user=r.user, case=c, **f.cleaned_data) and _("Statement recorded.")),
     "hearing-request": (forms.EmptyForm, lambda r, c, f: services.case_hearing_request(user=r.user, case=c) and _("Hearing request recorded.")),
+    "hearing-schedule": (forms.HearingScheduleForm, lambda r, c, f: services.case_hearing_schedule(user=r.user, case=c, **f.cleaned_data)
+                         and _("Hearing scheduled; the party is notified of its time and place.")),
     "hearing": (forms.HearingForm, lambda r, c, f: services.case_hearing_hold(user=r.user, case=c, record=f.cleaned_data["record"]) and _("Hearing recorded.")),
+    "hearing-withdraw": (forms.HearingWithdrawForm, lambda r, c, f: services.case_hearing_withdraw(user=r.user, case=c, reason=f.cleaned_data["reason"])
+                         and _("The hearing request is withdrawn.")),
+    "payment-terms": (forms.PaymentTermsForm, _payment_terms),
+    "payment-terms-decide": (forms.PaymentTermsDecideForm, lambda r, c, f: services.case_payment_terms_decide(user=r.user, case=c, **f.cleaned_data)
+                             and _("Decision recorded.")),
+    "instalment-pay": (forms.InstalmentPayForm, _instalment_pay),
+    "cash-collect": (forms.CashCollectForm, lambda r, c, f: services.case_cash_collect(user=r.user, case=c, **f.cleaned_data)
+                     and _("Collected on the spot; hand the cash in to the bureau within 2 working days.")),
+    "cash-handin": (forms.CashHandinForm, lambda r, c, f: services.case_cash_handin(user=r.user, case=c, reference=f.cleaned_data["reference"])
+                    and _("Hand-in recorded.")),
     "decide": (forms.EmptyForm, lambda r, c, f: services.case_decide(user=r.user, case=c) and _("Decision made.")),
     "serve": (forms.ServeForm, lambda r, c, f: services.case_serve(user=r.user, case=c, method=f.cleaned_data["method"], proof=f.proof()) and _("Service recorded.")),
     "enforce": (forms.NoteForm, lambda r, c, f: services.case_enforcement_record(user=r.user, case=c, note=f.cleaned_data["note"]) and _("Enforcement recorded.")),
@@ -184,6 +219,9 @@ ACTIONS = {
 }
 
 
+CONTEXT_FORMS = (forms.OfficersForm, forms.HearingScheduleForm)  # their choices depend on the case and who asks
+
+
 @staff_required
 @require_POST
 def case_action(request, pk, action):
@@ -191,7 +229,7 @@ def case_action(request, pk, action):
         raise Http404
     case = _case_or_404(request.user, pk)
     form_class, handler = ACTIONS[action]
-    form = (form_class(request.POST, request.FILES, case=case, user=request.user) if form_class is forms.OfficersForm
+    form = (form_class(request.POST, request.FILES, case=case, user=request.user) if form_class in CONTEXT_FORMS
             else form_class(request.POST, request.FILES))
     if not form.is_valid():
         for field, errors in form.errors.items():

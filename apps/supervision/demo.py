@@ -11,7 +11,7 @@ DEMO_RULES = [
     ("同一地点7日内3件投诉督办", RuleKind.COMPLAINT_CLUSTER, {"count": 3, "days": 7, "scope": "place"}, 5, Responsible.HANDLER),
     ("群众不满意评价督办", RuleKind.DISSATISFIED, {"days": 30}, 5, Responsible.HANDLER),
     ("吹哨部门未按时报到督办", RuleKind.WHISTLE_LATE, {"minutes": 0, "days": 30}, 3, Responsible.DISTRICT),
-    ("案件超法定期限督办", RuleKind.CASE_OVERDUE, {"deadlines": ["decision", "service", "payment", "disclosure", "withdrawal"], "hours": 0}, 5, Responsible.HANDLER),
+    ("案件超法定期限督办", RuleKind.CASE_OVERDUE, {"deadlines": ["decision", "service", "payment", "disclosure", "withdrawal", "cash_handin"], "hours": 0}, 5, Responsible.HANDLER),
     ("任务退回超过2次督办", RuleKind.TASK_RETURNED, {"times": 2, "actions": ["return"], "days": 90}, 3, Responsible.DISTRICT),
 ]
 

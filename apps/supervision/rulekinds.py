@@ -46,7 +46,7 @@ class Param:
         return value
 
 
-CASE_DEADLINES = ("decision", "service", "payment", "disclosure", "withdrawal")  # the case's due fields; its disclosure's (art. 48)
+CASE_DEADLINES = ("decision", "service", "payment", "disclosure", "withdrawal", "cash_handin")  # the case's due fields; its disclosure's (art. 48); cash hand-in (art. 71)
 RETURN_ACTIONS = ("return", "reject", "refer")  # task log actions that send the work back
 
 PARAMETERS = {

@@ -1,6 +1,7 @@
 """The case policy tables, row by row: for every step of both procedures, the insider may and the outsider,
 the citizen, the merchant and the anonymous caller may not; the services, the flow and the API agree with them."""
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -8,7 +9,7 @@ from django.utils import timezone
 from apps.accounts.models import Role
 from apps.cases import services
 from apps.cases.flows import CaseFlow
-from apps.cases.models import Case, Procedure, Status
+from apps.cases.models import Case, CashCollection, Procedure, Status
 from apps.cases.policy import GENERAL, SIMPLE, policy_for
 from apps.gbcp.errors import ApplicationError
 from apps.gbcp.models import Organization, Region
@@ -37,7 +38,16 @@ OPEN_STATES = {
     "notify": {"status": Status.APPROVED, **FILED},
     "statement": {"status": Status.NOTIFIED, "notified_at": NOW, **FILED},
     "hearing_request": {"status": Status.NOTIFIED, "notified_at": NOW, "hearing_eligible": True, **FILED},
-    "hearing": {"status": Status.NOTIFIED, "notified_at": NOW, "hearing_eligible": True, "hearing_requested_at": NOW, **FILED},
+    "hearing_schedule": {"status": Status.NOTIFIED, "notified_at": NOW, "hearing_eligible": True, "hearing_requested_at": NOW, **FILED},
+    "hearing": {"status": Status.NOTIFIED, "notified_at": NOW, "hearing_eligible": True, "hearing_requested_at": NOW,
+                "hearing_scheduled_for": NOW + dt.timedelta(days=10), **FILED},
+    "hearing_withdraw": {"status": Status.NOTIFIED, "notified_at": NOW, "hearing_eligible": True, "hearing_requested_at": NOW, **FILED},
+    "cash_collect": {"status": Status.DECIDED, "decided_at": NOW, "fine": Decimal("50"), **FILED},
+    "cash_handin": {"status": Status.EXECUTED, "decided_at": NOW, "fine": Decimal("50"), "executed_at": NOW,
+                    "cash_collection": CashCollection(receipt_number="T0001", amount=Decimal("50"), collected_at=NOW, handin_due=NOW), **FILED},
+    "payment_terms": {"status": Status.EXECUTING, "decided_at": NOW, "served_at": NOW, "fine": Decimal("5000"), **FILED},
+    "payment_terms_decide": {"status": Status.EXECUTING, "decided_at": NOW, "served_at": NOW, "fine": Decimal("5000"), "payment_terms": "pending", **FILED},
+    "instalment_pay": {"status": Status.EXECUTING, "decided_at": NOW, "served_at": NOW, "fine": Decimal("5000"), "payment_terms": "instalments", **FILED},
     "decide": {"status": Status.NOTIFIED, "notified_at": NOW, **FILED},
     "serve": {"status": Status.DECIDED, "decided_at": NOW, **FILED},
     "enforce": {"status": Status.EXECUTING, "decided_at": NOW, "served_at": NOW, **FILED},

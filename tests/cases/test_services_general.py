@@ -53,10 +53,15 @@ def test_a_case_runs_from_filing_to_archive_with_a_hearing_and_a_turned_back_rev
     with pytest.raises(ApplicationError) as unheard:
         services.case_decide(user=leader, case=case)
     assert "hearing" in unheard.value.message
-    services.case_hearing_hold(user=officer1, case=case, record="听证会记录：当事人对事实无异议。")
-    case = services.case_decide(user=leader, case=case)
+    with pytest.raises(ApplicationError) as unscheduled:  # schedule → hold, in that order
+        services.case_hearing_hold(user=officer1, case=case, record="听证会记录")
+    assert unscheduled.value.code == "illegal_step" and "Schedule" in unscheduled.value.message
+    day = services.earliest_hearing_day(timezone.now())
+    services.case_hearing_schedule(user=officer1, case=case, scheduled_for=_on(day, 9), place="东城区城管执法局听证室", presiding=legal)
+    services.case_hearing_hold(user=officer1, case=case, record="听证会记录：当事人对事实无异议。", held_at=_on(day, 10))
+    case = services.case_decide(user=leader, case=case, at=_on(day, 15))
     assert case.status == Status.DECIDED and case.payment.amount_due == Decimal("20000.00")
-    case = services.case_serve(user=officer1, case=case, method="post", proof={"tracking_number": "EMS1234567890CN"})
+    case = services.case_serve(user=officer1, case=case, method="post", proof={"tracking_number": "EMS1234567890CN"}, served_at=_on(day, 16))
     assert case.status == Status.EXECUTING
     assert case.payment_due == timezone.localtime(case.served_at).date() + dt.timedelta(days=15)
     case = services.case_enforcement_record(user=squad_leader, case=case, note="申请法院强制执行")
@@ -66,7 +71,7 @@ def test_a_case_runs_from_filing_to_archive_with_a_hearing_and_a_turned_back_rev
     kinds = list(CaseDocument.objects.filter(case=case).values_list("kind", flat=True))
     assert kinds == ["filing_approval", "proposed_penalty_notice", "penalty_decision", "service_receipt", "closing_report"]
     actions = [log.action for log in case.logs.all()]
-    for step in ("open", "file", "legal_return", "legal_pass", "leader_approve", "notify", "hearing_request", "hearing_held", "decide", "serve", "enforced", "close", "archive"):
+    for step in ("open", "file", "legal_return", "legal_pass", "leader_approve", "notify", "hearing_request", "hearing_schedule", "hearing_held", "decide", "serve", "enforced", "close", "archive"):
         assert step in actions
     assert case.logs.get(action="legal_return").reason == "询问笔录缺少当事人签名"
     from viewflow.workflow.status import PROCESS

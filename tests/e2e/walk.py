@@ -31,9 +31,12 @@ JOURNEYS = {
                       ("/ledger/frontage/", 200, r"^/ledger/frontage/\d+/$")],
     "dc_legal": [("/cases/", 200, r"^/cases/\d+/$"), ("/", 200), ("/credit/objections/", 200),
                  ("/cases/?status=executing", 200, r"^/cases/\d+/$"), ("/cases/queue/disclosure/", 200)],
-    # The officer's phone forms: the on-the-spot penalty and a case of his; the offline field client (tests/e2e/offline.py
-    # walks it offline).
-    "dhm_officer1": [("/cases/onsite/", 200), ("/cases/", 200), ("/inspection/", 200), ("/inspection/record/", 200),
+    # The officer's phone forms: the on-the-spot penalty and a case of his, a case awaiting payment (deferral,
+    # instalments, cash on the spot) and one in its hearing period (schedule, withdraw); the offline field client
+    # (tests/e2e/offline.py walks it offline).
+    "dhm_officer1": [("/cases/onsite/", 200), ("/cases/", 200), ("/cases/?status=executing", 200, r"^/cases/\d+/$"),
+                     ("/cases/?status=notified", 200, r"^/cases/\d+/$"), ("/cases/?status=onsite_decided", 200, r"^/cases/\d+/$"),
+                     ("/inspection/", 200), ("/inspection/record/", 200),
                      ("/inspection/records/", 200, r"^/inspection/records/\d+/$"), ("/inspection/rectifications/", 200),
                      ("/duty/mine/", 200), ("/field/", 200), ("/coordination/operations/", 200, r"^/coordination/operations/\d+/$")],
     # The squad leader's duty pages (勤务排班): the week, posts, peak suggestions, coverage with its chart.
@@ -43,7 +46,7 @@ JOURNEYS = {
     # Supervision, evaluation and credit: the supervisor's and leader's pages.
     "city_supervisor": [("/supervision/", 200, r"^/supervision/\d+/$"), ("/supervision/new/", 200), ("/evaluation/", 200, r"^/evaluation/units/\d+/$"),
                         ("/evaluation/schemes/", 200)],
-    "dc_leader": [("/supervision/", 200), ("/evaluation/", 200), ("/credit/", 200), ("/analytics/", 200), ("/report/notices/", 200),
+    "dc_leader": [("/supervision/", 200), ("/cases/?status=executing", 200, r"^/cases/\d+/$"), ("/evaluation/", 200), ("/credit/", 200), ("/analytics/", 200), ("/report/notices/", 200),
                   ("/accounts/certificates/", 200), ("/wiki/", 200),
                   # Coordination (协调联动): the case leads of 东城 with one lead's page, the forms, data sharing's audit page.
                   ("/coordination/leads/", 200, r"^/coordination/leads/\d+/$"), ("/coordination/leads/new/", 200),

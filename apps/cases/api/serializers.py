@@ -2,17 +2,33 @@
 
 Every primary key a client sends (a place, an officer) resolves among what the requesting user may see,
 so one of another district answers exactly like one that does not exist (400 "does not exist")."""
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import User
 from apps.cases.challenges import CaseChallenge
 from apps.cases.disclosures import PUBLIC_FIELDS, Disclosure
-from apps.cases.models import Case, CaseCause, CaseDocument, CaseExtension, CaseLog, CaseRecord, DiscretionLevel, PartyKind
+from apps.cases.models import (
+    Case,
+    CaseCause,
+    CaseDocument,
+    CaseExtension,
+    CaseLog,
+    CaseRecord,
+    CashCollection,
+    DiscretionLevel,
+    Instalment,
+    PartyKind,
+    PaymentTermRequest,
+)
 from apps.cases.payment_provider import simulated_cashier_enabled
-from apps.cases.policy import AFTER_DECISION, POLICIES, policy_for
+from apps.cases.policy import AFTER_DECISION, POLICIES, cash_collection, policy_for
 from apps.cases.selectors import staff_list_for_user
 from apps.gbcp.api.fields import BoundedDateField, MaskedField, PointField
+from apps.gbcp.api.params import EARLIEST_YEAR, LATEST_YEAR
 from apps.gbcp.masking import clearance_for, mask
 from apps.gbcp.models import Place
 from apps.gbcp.privacy import note_unmasked
@@ -125,6 +141,34 @@ class CaseChallengeSerializer(serializers.ModelSerializer):
                   "outcome_reference", "outcome_note"]
 
 
+class InstalmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Instalment
+        fields = ["id", "number", "amount", "due_date", "paid_at", "amount_paid", "late_fee", "reference"]
+
+
+class PaymentTermRequestSerializer(serializers.ModelSerializer):
+    instalments = InstalmentSerializer(many=True, read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+
+    class Meta:
+        model = PaymentTermRequest
+        fields = ["id", "kind", "kind_label", "reason", "new_due", "original_due", "requested_at", "outcome", "outcome_label", "decided_at",
+                  "decision_reason", "instalments"]
+
+
+class CashCollectionSerializer(serializers.ModelSerializer):
+    ground_label = serializers.CharField(source="get_ground_display", read_only=True)
+    collected_by = serializers.StringRelatedField(read_only=True)
+    handed_in_by = serializers.StringRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = CashCollection
+        fields = ["ground", "ground_label", "reason", "amount", "late_fee", "receipt_number", "collected_by", "collected_at", "handin_due",
+                  "handed_in_at", "handed_in_by", "handin_reference"]
+
+
 class CaseDetailSerializer(CaseListSerializer):
     party_code = serializers.SerializerMethodField()
     logs = CaseLogSerializer(many=True, read_only=True)
@@ -136,6 +180,9 @@ class CaseDetailSerializer(CaseListSerializer):
     task = serializers.CharField(source="task.number", default=None, allow_null=True, read_only=True)
     disclosure = serializers.SerializerMethodField()
     challenges = CaseChallengeSerializer(many=True, read_only=True)
+    hearing_presiding = serializers.StringRelatedField(read_only=True, allow_null=True)
+    payment_term_requests = serializers.SerializerMethodField()
+    cash_collection = serializers.SerializerMethodField()
     execution_suspended = serializers.SerializerMethodField(help_text="Always false: review or litigation does not stop execution (art. 73).")
     actions = serializers.SerializerMethodField(help_text=(
         "The steps the requesting user may do on this case now, named as in the policy table of the case's procedure "
@@ -147,7 +194,8 @@ class CaseDetailSerializer(CaseListSerializer):
             "discussion_conclusion", "not_filed_reason", "notified_at", "hearing_eligible", "hearing_waived", "hearing_requested_at",
             "hearing_held_at", "decided_at", "service_due", "served_at", "service_method", "executed_at", "onsite_filed_at",
             "closed_at", "archived_at", "officers", "task", "logs", "records", "documents", "extensions", "payment", "disclosure",
-            "challenges", "execution_suspended", "actions",
+            "challenges", "execution_suspended", "actions", "hearing_scheduled_for", "hearing_place", "hearing_presiding", "hearing_notice_at",
+            "hearing_withdrawn_at", "payment_due", "payment_terms", "payment_term_requests", "cash_collection",
         ]
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(
@@ -159,6 +207,15 @@ class CaseDetailSerializer(CaseListSerializer):
     def get_disclosure(self, obj) -> dict | None:
         disclosure = getattr(obj, "disclosure", None) if hasattr(obj, "disclosure") else None
         return DisclosureStaffSerializer(disclosure).data if disclosure is not None else None
+
+    @extend_schema_field(PaymentTermRequestSerializer(many=True))
+    def get_payment_term_requests(self, obj) -> list:
+        return PaymentTermRequestSerializer(obj.payment_term_requests.all(), many=True).data
+
+    @extend_schema_field(CashCollectionSerializer(allow_null=True))
+    def get_cash_collection(self, obj) -> dict | None:
+        collection = cash_collection(obj)
+        return CashCollectionSerializer(collection).data if collection is not None else None
 
     def get_execution_suspended(self, obj) -> bool:
         return False
@@ -357,3 +414,62 @@ class PublicDisclosureQuerySerializer(serializers.Serializer):
     district = serializers.RegexField(r"^\d{6}$", required=False, allow_blank=True)
     date_from = BoundedDateField(required=False)
     date_to = BoundedDateField(required=False)
+
+
+# --- payment terms (art. 66), on-the-spot collection (arts. 68–71), the hearing (arts. 64–65) ---
+
+class InstalmentInSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    due_date = BoundedDateField()
+
+
+class PaymentTermsRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=PaymentTermRequest.Kind.choices)
+    reason = serializers.CharField(max_length=4000)
+    new_due = BoundedDateField(required=False, allow_null=True, help_text="deferral: the new payment date")
+    schedule = InstalmentInSerializer(many=True, required=False, help_text="instalments: amount and date each, adding up to the fine")
+
+    def validate(self, data):
+        if data["kind"] == PaymentTermRequest.Kind.DEFERRAL and not data.get("new_due"):
+            raise serializers.ValidationError({"new_due": [_("A deferral needs the new payment date.")]})
+        if data["kind"] == PaymentTermRequest.Kind.INSTALMENTS and not data.get("schedule"):
+            raise serializers.ValidationError({"schedule": [_("Instalments need their amounts and dates.")]})
+        return data
+
+
+class PaymentTermsDecideSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class InstalmentPaySerializer(serializers.Serializer):
+    instalment = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    reference = serializers.CharField(max_length=64)
+
+
+class CashCollectSerializer(serializers.Serializer):
+    ground = serializers.ChoiceField(choices=CashCollection.Ground.choices)
+    receipt_number = serializers.CharField(max_length=32)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class CashHandinSerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=64)
+
+
+class HearingScheduleSerializer(ScopedToCaller, serializers.Serializer):
+    scoped = {"presiding": staff_list_for_user}
+
+    scheduled_for = serializers.DateTimeField()
+    place = serializers.CharField(max_length=255)
+    presiding = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), help_text="a staff member who did not investigate the case")
+
+    def validate_scheduled_for(self, value):
+        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            raise serializers.ValidationError(_("Give a year between %(low)s and %(high)s.") % {"low": EARLIEST_YEAR, "high": LATEST_YEAR})
+        return value
+
+
+class HearingWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000)

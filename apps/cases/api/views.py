@@ -45,9 +45,9 @@ def _case(request, pk):
 def _detail(request, case, status=200):
     case = (
         selectors.case_list_for_user(user=request.user)
-        .select_related("payment", "task", "disclosure")
+        .select_related("payment", "task", "disclosure", "hearing_presiding", "cash_collection__collected_by", "cash_collection__handed_in_by")
         .prefetch_related(Prefetch("logs", queryset=CaseLog.objects.select_related("actor")), "records", "documents", "extensions", "officers",
-                          "challenges")
+                          "challenges", "payment_term_requests__instalments")
         .get(pk=case.pk)
     )
     return Response(s.CaseDetailSerializer(case, context={"request": request}).data, status=status)
@@ -107,6 +107,11 @@ def _challenge_decide(request, case, data):
     return services.challenge_decide(user=request.user, challenge=challenge, **data)
 
 
+def _instalment_pay(request, case, data):
+    # An instalment of another case answers 400 like one that does not exist (the service looks among this case's own).
+    return services.case_instalment_pay(user=request.user, case=case, instalment_id=data["instalment"], amount=data["amount"], reference=data["reference"])
+
+
 def _extension_approve(request, case, data):
     extension = selectors.extension_get_for_case(case=case, id=data["extension"])
     return services.case_extension_approve(user=request.user, extension=extension)
@@ -126,6 +131,24 @@ return_ = _action("CaseReturnView", s.CaseReasonSerializer, lambda r, c, d: serv
 notify = _action("CaseNotifyView", None, lambda r, c, d: services.case_notify(user=r.user, case=c), "Issue the notice of proposed penalty (告知).")
 statement = _action("CaseStatementView", s.StatementSerializer, lambda r, c, d: services.case_statement_record(user=r.user, case=c, **d), "Record the party's statement and defence.")
 hearing_request = _action("CaseHearingRequestView", None, lambda r, c, d: services.case_hearing_request(user=r.user, case=c), "The party requests a hearing (within 5 working days of the notice).")
+hearing_schedule = _action("CaseHearingScheduleView", s.HearingScheduleSerializer,
+                           lambda r, c, d: services.case_hearing_schedule(user=r.user, case=c, **d),
+                           "Schedule the hearing: time and place told to the party at least 7 working days ahead, a presiding officer who did not investigate (arts. 64, 85).")
+hearing_withdraw = _action("CaseHearingWithdrawView", s.HearingWithdrawSerializer,
+                           lambda r, c, d: services.case_hearing_withdraw(user=r.user, case=c, reason=d["reason"]),
+                           "The party withdrew the hearing request or failed to attend (art. 64(8)).")
+payment_terms = _action("CasePaymentTermsView", s.PaymentTermsRequestSerializer,
+                        lambda r, c, d: services.case_payment_terms_request(user=r.user, case=c, **d),
+                        "Record the party's application to defer the fine or pay it in instalments (art. 66).")
+payment_terms_decide = _action("CasePaymentTermsDecideView", s.PaymentTermsDecideSerializer,
+                               lambda r, c, d: services.case_payment_terms_decide(user=r.user, case=c, **d),
+                               "A leader approves the application, or refuses it with a reason.")
+instalment_pay = _action("CaseInstalmentPayView", s.InstalmentPaySerializer, _instalment_pay,
+                         "Record an instalment paid: its amount plus the late fee from its own date (art. 72), with the bank slip.")
+cash_collect = _action("CaseCashCollectView", s.CashCollectSerializer, lambda r, c, d: services.case_cash_collect(user=r.user, case=c, **d),
+                       "Collect the fine on the spot against an official receipt: 100 yuan or less, or a remote place with a reason (arts. 68, 69).")
+cash_handin = _action("CaseCashHandinView", s.CashHandinSerializer, lambda r, c, d: services.case_cash_handin(user=r.user, case=c, reference=d["reference"]),
+                      "Record the cash handed in to the bureau (within 2 working days, art. 71).")
 hearing = _action("CaseHearingView", s.HearingSerializer, lambda r, c, d: services.case_hearing_hold(user=r.user, case=c, record=d["record"]), "Record the hearing.")
 decide = _action("CaseDecideView", None, lambda r, c, d: services.case_decide(user=r.user, case=c), "The leader decides (within the decision limit).")
 serve = _action("CaseServeView", s.ServeSerializer, lambda r, c, d: services.case_serve(user=r.user, case=c, method=d["method"], proof=d.get("proof")), "Record service of the decision.")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from apps.cases import discretion, events
 from apps.cases.models import Case, CaseExtension, CaseLog, Status
 from apps.cases.services._common import illegal, locked, require
+from apps.cases.services.cash import cash_handin_sweep
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 
@@ -84,7 +85,8 @@ def _due_points(case, now):
 
 
 def case_deadlines_sweep(*, now=None) -> int:
-    """Warn the owner and the squad leader at set points before each deadline, once per point."""
+    """Warn the owner and the squad leader at set points before each deadline, once per point; and on the last day
+    to hand in cash collected on the spot (art. 71)."""
     now = now or timezone.now()
     sent = 0
     qs = Case.objects.filter(status__in=[Status.INVESTIGATING, Status.LEGAL_REVIEW, Status.LEADER_APPROVAL, Status.APPROVED,
@@ -109,5 +111,5 @@ def case_deadlines_sweep(*, now=None) -> int:
                 CaseLog.record(case, "deadline_warning", None, point=key)
                 sent += 1
             Case.objects.filter(pk=case.pk).update(alerts_sent=keys)
-    return sent
+    return sent + cash_handin_sweep(now=now)
 

@@ -31,8 +31,8 @@ def case_decide(*, user, case: Case, at=None) -> Case:
             _("The decision limit (%(due)s) has passed; the decision cannot be made without an approved extension.") % {"due": timezone.localtime(due).date()},
             code="decision_overdue", status_code=409,
         )
-    if case.hearing_requested_at is not None and case.hearing_held_at is None:
-        raise illegal(_("The requested hearing must be held before the decision."))
+    if case.hearing_requested_at is not None and case.hearing_withdrawn_at is None and case.hearing_held_at is None:
+        raise illegal(_("The requested hearing must be held and recorded before the decision."))
     if case.hearing_eligible and not case.hearing_waived and case.hearing_requested_at is None and timezone.localtime(at).date() <= hearing_request_deadline(case):
         raise illegal(_("The party may still request a hearing until %(date)s.") % {"date": hearing_request_deadline(case)})
     with acting_as(user):

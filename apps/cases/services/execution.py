@@ -7,6 +7,7 @@ from apps.cases import documents
 from apps.cases.flows import CaseFlow
 from apps.cases.models import Case, CaseLog, Payment, Procedure, Status
 from apps.cases.services._common import complete, illegal, locked, mark_executed, require
+from apps.cases.services.cash import cash_handed_in
 from apps.gbcp.audit import acting_as
 from apps.gbcp.errors import ApplicationError
 
@@ -36,7 +37,7 @@ def _filed_with_the_organisation(case):
 def case_close(*, user, case: Case) -> Case:
     """结案, with the closing report."""
     case = locked(case.pk)
-    require(user, "close", case, refusals=[_filed_with_the_organisation])
+    require(user, "close", case, refusals=[_filed_with_the_organisation, cash_handed_in])
     with acting_as(user):
         def mutate():
             case.status = Status.CLOSED

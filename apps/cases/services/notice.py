@@ -62,11 +62,25 @@ def _hearing_available(case):
         raise illegal(_("A hearing was already requested."))
 
 
-def _hearing_due(case):
+def _hearing_outstanding(case):
     if case.hearing_requested_at is None:
         raise illegal(_("No hearing was requested."))
+    if case.hearing_withdrawn_at is not None:
+        raise illegal(_("The hearing request was withdrawn."))
     if case.hearing_held_at is not None:
         raise illegal(_("The hearing was already held."))
+
+
+def _hearing_scheduled(case):
+    _hearing_outstanding(case)
+    if case.hearing_scheduled_for is None:
+        raise illegal(_("Schedule the hearing and notify the party of its time and place first (art. 64)."))
+
+
+def earliest_hearing_day(notice_at) -> dt.date:
+    """Art. 64(2), 85: the party is told 7 working days before; the hearing may be held on the 7th working day after the
+    day of the notice, or later."""
+    return lawdays.last_day(notice_at, lawdays.HEARING_NOTICE)
 
 
 @transaction.atomic
@@ -89,17 +103,67 @@ def case_hearing_request(*, user, case: Case, at=None) -> Case:
 
 
 @transaction.atomic
-def case_hearing_hold(*, user, case: Case, record: str, held_at=None) -> CaseRecord:
-    """听证: held and recorded."""
+def case_hearing_schedule(*, user, case: Case, scheduled_for, place: str, presiding, notice_at=None) -> Case:
+    """The organ fixes the hearing's time and place, tells the party at least 7 working days before (arts. 64(2), 85),
+    and names a presiding officer (主持人) who did not investigate the case (art. 64(4)). Scheduling again (a new date)
+    is a new notice under the same rule."""
     case = locked(case.pk)
-    require(user, "hearing", case, refusals=[_hearing_due])
+    require(user, "hearing_schedule", case, refusals=[_hearing_outstanding])
+    notice_at = notice_at or timezone.now()
+    if not (place or "").strip():
+        raise ApplicationError(_("Give the place of the hearing."), code="place_required", details={"place": [_("This field is required.")]})
+    if presiding is None:
+        raise ApplicationError(_("Name the presiding officer."), code="presiding_required", details={"presiding": [_("This field is required.")]})
+    if presiding.pk == case.owner_id or case.officers.filter(pk=presiding.pk).exists():
+        raise ApplicationError(_("The presiding officer must not be one of the case's investigating officers (art. 64)."),
+                               code="presiding_is_investigator", details={"presiding": [_("Choose someone who did not investigate the case.")]})
+    earliest = earliest_hearing_day(notice_at)
+    if scheduled_for is None or timezone.localtime(scheduled_for).date() < earliest:
+        raise ApplicationError(
+            _("The party must be notified at least 7 working days before the hearing: with notice today the earliest day is %(date)s.") % {"date": earliest},
+            code="hearing_notice_short", details={"scheduled_for": [_("On or after %(date)s.") % {"date": earliest}]},
+        )
+    with acting_as(user):
+        rescheduled = case.hearing_scheduled_for is not None
+        case.hearing_scheduled_for, case.hearing_place, case.hearing_presiding = scheduled_for, place.strip(), presiding
+        case.hearing_notice_at = notice_at
+        case.save()
+        CaseLog.record(case, "hearing_schedule", user, scheduled_for=scheduled_for.isoformat(), place=place.strip(),
+                       presiding=str(presiding), rescheduled=rescheduled)
+    return case
+
+
+@transaction.atomic
+def case_hearing_withdraw(*, user, case: Case, reason: str) -> Case:
+    """The party withdraws the request, or is taken to have given up the hearing by not attending without good reason
+    or leaving without leave (art. 64(8)); the decision then need not wait for a hearing record."""
+    case = locked(case.pk)
+    require(user, "hearing_withdraw", case, refusals=[_hearing_outstanding])
+    if not (reason or "").strip():
+        raise ApplicationError(_("Say how the party withdrew or failed to attend."), code="reason_required", details={"reason": [_("This field is required.")]})
+    with acting_as(user):
+        case.hearing_withdrawn_at, case.hearing_waived = timezone.now(), True
+        case.save()
+        CaseLog.record(case, "hearing_withdraw", user, reason=reason.strip())
+    return case
+
+
+@transaction.atomic
+def case_hearing_hold(*, user, case: Case, record: str, held_at=None) -> CaseRecord:
+    """听证: held on (or after) the day the party was notified of, under the presiding officer, and recorded (听证笔录)."""
+    case = locked(case.pk)
+    require(user, "hearing", case, refusals=[_hearing_scheduled])
     if not (record or "").strip():
         raise ApplicationError(_("The record is empty."), code="content_required", details={"record": [_("This field is required.")]})
     held_at = held_at or timezone.now()
+    scheduled_day = timezone.localtime(case.hearing_scheduled_for).date()
+    if timezone.localtime(held_at).date() < scheduled_day:
+        raise illegal(_("The hearing is scheduled for %(date)s; it cannot be held before the day the party was notified of.") % {"date": scheduled_day})
     with acting_as(user):
         row = CaseRecord.objects.create(case=case, kind=CaseRecord.Kind.HEARING, content=record.strip(), interviewee=case.party_name,
-                                        recorded_at=held_at, created_by=user)
+                                        location=case.hearing_place, recorded_at=held_at, created_by=user)
+        row.officers.add(case.hearing_presiding_id)
         case.hearing_held_at = held_at
         case.save()
-        CaseLog.record(case, "hearing_held", user)
+        CaseLog.record(case, "hearing_held", user, presiding=str(case.hearing_presiding))
     return row

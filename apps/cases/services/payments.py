@@ -2,10 +2,11 @@
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from apps.cases import discretion, events
-from apps.cases.models import Payment, PaymentNotice
+from apps.cases.models import Instalment, Payment, PaymentNotice, PaymentTerms
 from apps.cases.payment_provider import get_provider, new_payment_reference
 from apps.cases.services._common import locked, mark_executed
 from apps.gbcp.audit import acting_as
@@ -29,7 +30,12 @@ def payment_for(case) -> Payment:
 
 
 def amount_due_on(case, on_date) -> tuple[Decimal, Decimal]:
-    """(fine, late fee) owed on ``on_date``."""
+    """(fine still owed, late fee) on ``on_date``. The late fee runs from the date in force: the approved deferral's
+    (``payment_due`` moves to it), or each unpaid instalment's own date, on that instalment's amount (arts. 66, 72)."""
+    if case.payment_terms == PaymentTerms.INSTALMENTS:
+        unpaid = list(case.instalments.filter(paid_at__isnull=True, request__outcome="approved").values_list("amount", "due_date"))
+        fees = [discretion.late_fee(fine=amount, due_date=due, on_date=on_date) for amount, due in unpaid]
+        return sum((a for a, _d in unpaid), Decimal("0.00")), sum(fees, Decimal("0.00"))
     fee = discretion.late_fee(fine=case.fine, due_date=case.payment_due, on_date=on_date) if case.payment_due else Decimal("0.00")
     return case.fine, fee
 
@@ -82,8 +88,11 @@ def payment_notice_receive(*, body: bytes, headers) -> tuple[Payment, bool]:
                 code="notice_conflict", details={"notice_id": notice.notice_id}, status_code=409,
             ) from None
         payment.state, payment.paid_at, payment.channel = Payment.State.PAID, notice.paid_at, notice.channel or ""
-        payment.amount_paid, payment.late_fee = Decimal(notice.amount_fen) / 100, fee
+        # With instalments the notice settles what is left; the instalments paid before keep their own sums.
+        payment.amount_paid, payment.late_fee = payment.amount_paid + Decimal(notice.amount_fen) / 100, payment.late_fee + fee
         payment.save()
+        Instalment.objects.filter(case=case, paid_at__isnull=True, request__outcome="approved").update(
+            paid_at=notice.paid_at, reference=payment.reference, amount_paid=F("amount"))
         mark_executed(case, None, "paid", amount_fen=notice.amount_fen, late_fee=str(fee), reference=payment.reference)
     events.case_step(case, _("Fine of case %(number)s paid") % {"number": case.number})
     return payment, True

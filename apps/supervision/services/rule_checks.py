@@ -13,9 +13,9 @@ from apps.dispatch import selectors as task_selectors
 from apps.supervision.rulekinds import RuleKind
 from apps.supervision.selectors import task_ids_covered_by
 
-CASE_DEADLINE_FIELDS = {"decision": "decision_due", "service": "service_due", "payment": "payment_due",
-                        "disclosure": "disclosure_due_at", "withdrawal": "disclosure_withdrawal_due"}  # the last two annotated by the selector
-CASE_DEADLINE_NAMES = {"decision": "作出处罚决定期限", "service": "送达期限", "payment": "缴款期限", "disclosure": "处罚决定公示期限",
+CASE_DEADLINE_FIELDS = {"decision": "decision_due", "service": "service_due", "payment": "payment_due", "cash_handin": "cash_handin_due",
+                        "disclosure": "disclosure_due_at", "withdrawal": "disclosure_withdrawal_due"}  # all but the first three annotated by the selector
+CASE_DEADLINE_NAMES = {"decision": "作出处罚决定期限", "service": "送达期限", "payment": "缴款期限", "cash_handin": "当场收缴罚款上缴期限", "disclosure": "处罚决定公示期限",
                        "withdrawal": "撤回公示期限"}
 
 
