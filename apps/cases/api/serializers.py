@@ -2,9 +2,7 @@
 
 Every primary key a client sends (a place, an officer) resolves among what the requesting user may see,
 so one of another district answers exactly like one that does not exist (400 "does not exist")."""
-from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -28,7 +26,6 @@ from apps.cases.payment_provider import simulated_cashier_enabled
 from apps.cases.policy import AFTER_DECISION, POLICIES, cash_collection, policy_for
 from apps.cases.selectors import staff_list_for_user
 from apps.gbcp.api.fields import BoundedDateField, MaskedField, PointField
-from apps.gbcp.api.params import EARLIEST_YEAR, LATEST_YEAR
 from apps.gbcp.masking import clearance_for, mask
 from apps.gbcp.models import Place
 from apps.gbcp.privacy import note_unmasked
@@ -417,59 +414,3 @@ class PublicDisclosureQuerySerializer(serializers.Serializer):
 
 
 # --- payment terms (art. 66), on-the-spot collection (arts. 68–71), the hearing (arts. 64–65) ---
-
-class InstalmentInSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
-    due_date = BoundedDateField()
-
-
-class PaymentTermsRequestSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=PaymentTermRequest.Kind.choices)
-    reason = serializers.CharField(max_length=4000)
-    new_due = BoundedDateField(required=False, allow_null=True, help_text="deferral: the new payment date")
-    schedule = InstalmentInSerializer(many=True, required=False, help_text="instalments: amount and date each, adding up to the fine")
-
-    def validate(self, data):
-        if data["kind"] == PaymentTermRequest.Kind.DEFERRAL and not data.get("new_due"):
-            raise serializers.ValidationError({"new_due": [_("A deferral needs the new payment date.")]})
-        if data["kind"] == PaymentTermRequest.Kind.INSTALMENTS and not data.get("schedule"):
-            raise serializers.ValidationError({"schedule": [_("Instalments need their amounts and dates.")]})
-        return data
-
-
-class PaymentTermsDecideSerializer(serializers.Serializer):
-    approve = serializers.BooleanField()
-    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
-
-
-class InstalmentPaySerializer(serializers.Serializer):
-    instalment = serializers.IntegerField()
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
-    reference = serializers.CharField(max_length=64)
-
-
-class CashCollectSerializer(serializers.Serializer):
-    ground = serializers.ChoiceField(choices=CashCollection.Ground.choices)
-    receipt_number = serializers.CharField(max_length=32)
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
-class CashHandinSerializer(serializers.Serializer):
-    reference = serializers.CharField(max_length=64)
-
-
-class HearingScheduleSerializer(ScopedToCaller, serializers.Serializer):
-    scoped = {"presiding": staff_list_for_user}
-
-    scheduled_for = serializers.DateTimeField()
-    place = serializers.CharField(max_length=255)
-    presiding = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), help_text="a staff member who did not investigate the case")
-
-    def validate_scheduled_for(self, value):
-        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            raise serializers.ValidationError(_("Give a year between %(low)s and %(high)s.") % {"low": EARLIEST_YEAR, "high": LATEST_YEAR})
-        return value
-
-
-class HearingWithdrawSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=4000)

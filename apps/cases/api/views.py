@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from apps.cases import selectors, services
 from apps.cases.api import serializers as s
+from apps.cases.api import serializers_payment as sp
 from apps.cases.discretion import propose_penalty
 from apps.cases.models import CaseLog
 from apps.cases.payment_provider import NOTICE_MAX_BYTES
@@ -131,23 +132,23 @@ return_ = _action("CaseReturnView", s.CaseReasonSerializer, lambda r, c, d: serv
 notify = _action("CaseNotifyView", None, lambda r, c, d: services.case_notify(user=r.user, case=c), "Issue the notice of proposed penalty (告知).")
 statement = _action("CaseStatementView", s.StatementSerializer, lambda r, c, d: services.case_statement_record(user=r.user, case=c, **d), "Record the party's statement and defence.")
 hearing_request = _action("CaseHearingRequestView", None, lambda r, c, d: services.case_hearing_request(user=r.user, case=c), "The party requests a hearing (within 5 working days of the notice).")
-hearing_schedule = _action("CaseHearingScheduleView", s.HearingScheduleSerializer,
+hearing_schedule = _action("CaseHearingScheduleView", sp.HearingScheduleSerializer,
                            lambda r, c, d: services.case_hearing_schedule(user=r.user, case=c, **d),
                            "Schedule the hearing: time and place told to the party at least 7 working days ahead, a presiding officer who did not investigate (arts. 64, 85).")
-hearing_withdraw = _action("CaseHearingWithdrawView", s.HearingWithdrawSerializer,
+hearing_withdraw = _action("CaseHearingWithdrawView", sp.HearingWithdrawSerializer,
                            lambda r, c, d: services.case_hearing_withdraw(user=r.user, case=c, reason=d["reason"]),
                            "The party withdrew the hearing request or failed to attend (art. 64(8)).")
-payment_terms = _action("CasePaymentTermsView", s.PaymentTermsRequestSerializer,
+payment_terms = _action("CasePaymentTermsView", sp.PaymentTermsRequestSerializer,
                         lambda r, c, d: services.case_payment_terms_request(user=r.user, case=c, **d),
                         "Record the party's application to defer the fine or pay it in instalments (art. 66).")
-payment_terms_decide = _action("CasePaymentTermsDecideView", s.PaymentTermsDecideSerializer,
+payment_terms_decide = _action("CasePaymentTermsDecideView", sp.PaymentTermsDecideSerializer,
                                lambda r, c, d: services.case_payment_terms_decide(user=r.user, case=c, **d),
                                "A leader approves the application, or refuses it with a reason.")
-instalment_pay = _action("CaseInstalmentPayView", s.InstalmentPaySerializer, _instalment_pay,
+instalment_pay = _action("CaseInstalmentPayView", sp.InstalmentPaySerializer, _instalment_pay,
                          "Record an instalment paid: its amount plus the late fee from its own date (art. 72), with the bank slip.")
-cash_collect = _action("CaseCashCollectView", s.CashCollectSerializer, lambda r, c, d: services.case_cash_collect(user=r.user, case=c, **d),
+cash_collect = _action("CaseCashCollectView", sp.CashCollectSerializer, lambda r, c, d: services.case_cash_collect(user=r.user, case=c, **d),
                        "Collect the fine on the spot against an official receipt: 100 yuan or less, or a remote place with a reason (arts. 68, 69).")
-cash_handin = _action("CaseCashHandinView", s.CashHandinSerializer, lambda r, c, d: services.case_cash_handin(user=r.user, case=c, reference=d["reference"]),
+cash_handin = _action("CaseCashHandinView", sp.CashHandinSerializer, lambda r, c, d: services.case_cash_handin(user=r.user, case=c, reference=d["reference"]),
                       "Record the cash handed in to the bureau (within 2 working days, art. 71).")
 hearing = _action("CaseHearingView", s.HearingSerializer, lambda r, c, d: services.case_hearing_hold(user=r.user, case=c, record=d["record"]), "Record the hearing.")
 decide = _action("CaseDecideView", None, lambda r, c, d: services.case_decide(user=r.user, case=c), "The leader decides (within the decision limit).")

@@ -90,6 +90,9 @@ class OperationCreateSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = _caller(self)
+        self._departments = {}
+        if user is None:  # the schema generator (and `check --deploy`) builds the serializer without a request or a database
+            return
         self.fields["organization"].queryset = Organization.objects.filter(pk__in=[o.pk for o in selectors.units_for_user(user=user)])
         regions = Region.objects.all()
         if jurisdiction_prefixes(user) is not EVERYTHING:
@@ -139,7 +142,7 @@ class ReportSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
 
 
-class ReasonSerializer(serializers.Serializer):
+class OperationReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
@@ -221,5 +224,5 @@ finding = _step("OperationFindingView", FindingSerializer, _finding,
 report = _step("OperationReportView", ReportSerializer, lambda r, o, d: services.operation_report(user=r.user, operation=o, text=d["text"]),
                "Report the operation (总结报告); the counts are fixed with the text.")
 close = _step("OperationCloseView", None, lambda r, o, d: services.operation_close(user=r.user, operation=o), "Close a reported operation.")
-cancel = _step("OperationCancelView", ReasonSerializer, lambda r, o, d: services.operation_cancel(user=r.user, operation=o, reason=d["reason"]),
+cancel = _step("OperationCancelView", OperationReasonSerializer, lambda r, o, d: services.operation_cancel(user=r.user, operation=o, reason=d["reason"]),
                "Cancel an operation, with a reason.")
