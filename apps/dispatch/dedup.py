@@ -154,8 +154,13 @@ def score_bigram(*, point, text, received_at, reporter_phone, candidate, rule: R
 
 
 def topic_source() -> dedup_text.TopicSource:
-    """The named problem of a text: keywords first, the live classifier where they name nothing and it is sure."""
-    return dedup_text.TopicSource(keyword_classifier(), live_model(), default_threshold())
+    """The named problem of a text: keywords first, the live classifier where they name nothing and it is sure. Only a
+    calibrated model counts: an uncalibrated one (too few closed tasks per category) gives a softmax of margins, whose
+    "sure" means nothing, and would merge any two reports at one spot."""
+    model = live_model()
+    if model is not None and not model.meta.get("calibrated"):
+        model = None
+    return dedup_text.TopicSource(keyword_classifier(), model, default_threshold())
 
 
 def find_duplicates(*, point, text, received_at, category, reporter_phone="", exclude_id=None) -> tuple[Rule, list[Scored]]:

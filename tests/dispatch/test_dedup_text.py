@@ -186,3 +186,15 @@ def test_calibrate_and_fit_idf_commands_write_their_files(settings, tmp_path):
     assert 100 < calibrated["categories"]["E0603"]["radius_m"] < 140 and calibrated["categories"]["E0603"]["window_hours"] == 50.0
     assert dedup_text.calibrated_rule("E0603")["n"] == 12
     assert idf["n_docs"] == 13 and "路灯" in dedup_text.idf_table()["idf"]
+
+
+def test_only_a_calibrated_live_model_names_problems_for_dedup(monkeypatch, topic_model):
+    """The weekly retrain on a young city's few closed tasks gives an uncalibrated model: its softmax is no probability."""
+    monkeypatch.setattr(dedup, "keyword_classifier", lambda: classifier.KeywordClassifier({}))
+    monkeypatch.setattr(dedup, "live_model", lambda: topic_model)
+    missed = "地安门东大街12号的垃圾桶已经三天没清了，垃圾都堆到地上了"
+
+    monkeypatch.setitem(topic_model.meta, "calibrated", True)
+    assert dedup.topic_source().scores(missed)
+    monkeypatch.setitem(topic_model.meta, "calibrated", False)
+    assert dedup.topic_source().scores(missed) == {}
