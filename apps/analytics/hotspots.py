@@ -5,6 +5,7 @@ Weights: Queen contiguity on the grid polygons (libpysal). Grids tile their stre
 the natural neighbourhood, and unlike a distance band it does not depend on grid size (city-centre grids are small,
 suburban ones large). A grid with no neighbour (an island) is reported but not tested.
 """
+import hashlib
 import json
 import math
 import sys
@@ -17,11 +18,14 @@ sys.modules.setdefault("pyproj", None)
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 
 from apps.analytics import selectors
 
 HOT, COLD, NOT_SIGNIFICANT, UNTESTED = "hot", "cold", "not_significant", "untested"
 MAX_PERMUTATIONS = 99_999
+FIRST_PERMUTATIONS = 9_999  # the first stage; the full count only when its resolution could change the answer
+RESOLVED = 10  # exceedances from which a permutation p counts as resolved (relative Monte Carlo error about 1/3)
 
 
 def permutations_for(tested: int, q: float) -> int:
@@ -29,35 +33,102 @@ def permutations_for(tested: int, q: float) -> int:
     return min(MAX_PERMUTATIONS, max(settings.ANALYTICS_PERMUTATIONS, math.ceil(2 * tested / q)))
 
 
-def gi_star(counts, polygons, *, q=None, permutations=None, seed=None) -> list[dict]:
-    """Per polygon: z (Gi*), p (two-sided, permutation), p_fdr (BH-adjusted) and the class. ``counts`` and
-    ``polygons`` (shapely) are parallel lists."""
-    q = settings.ANALYTICS_FDR if q is None else q
-    n = len(counts)
-    out = [{"z": None, "p": None, "p_fdr": None, "class": UNTESTED} for _ in range(n)]
-    if n < 3:
-        return out
+_weights_cache = {}
+RESULT_CACHE_SECONDS = 24 * 3600
+RESULT_VERSION = 1  # part of the cache key of a result: raise it when the method changes
+
+
+def _shape_key(polygons) -> str:
+    return hashlib.sha256(b"".join(shapely.to_wkb(polygons))).hexdigest()
+
+
+def _queen(polygons, key):
+    """Queen contiguity of the polygons, built once per set of shapes in this process (grids rarely change, and
+    building it for the city's 1,372 grids takes 0.4 s)."""
+    from libpysal.weights import Queen
+
+    if key not in _weights_cache:
+        if len(_weights_cache) >= 16:
+            _weights_cache.clear()
+        _weights_cache[key] = Queen.from_iterable(polygons, silence_warnings=True)
+    return _weights_cache[key]
+
+
+def _permutation_p(y, w, perms, seed):
     from esda.getisord import G_Local  # scipy/statsmodels/esda load in about a second: imported where used, not at every process start
-    from libpysal.weights import W, Queen
+
+    g = G_Local(y, w, transform="R", permutations=perms, star=True, seed=seed, keep_simulations=False)
+    return g, np.minimum(1.0, 2 * np.asarray(g.p_sim, dtype=float))  # p_sim is one-sided toward the observed side
+
+
+def _undecided(p, reject, perms, q):
+    """Whether more permutations could add grids to BH's rejections: a grid not rejected whose p rests on fewer than
+    RESOLVED exceedances is replaced by the lower 95 % Clopper–Pearson bound of its p (0 at no exceedance), and BH is
+    run again. Grids with RESOLVED or more exceedances keep their estimate: their Monte Carlo error is what any
+    finite count has at BH's border, more permutations only narrow it."""
+    from scipy.stats import beta
     from statsmodels.stats.multitest import multipletests
 
+    exceed = np.rint(p / 2 * (perms + 1)).astype(int) - 1  # p = 2 (k + 1) / (P + 1), k exceedances of one side
+    loose = ~reject & (exceed < RESOLVED)
+    if not loose.any():
+        return False
+    optimistic = p.copy()
+    k = exceed[loose]
+    optimistic[loose] = np.where(k > 0, 2 * beta.ppf(0.025, np.maximum(k, 1), perms - k + 1), 0.0)
+    return multipletests(optimistic, alpha=q, method="fdr_bh")[0].sum() > reject.sum()
+
+
+def gi_star(counts, polygons, *, q=None, permutations=None, seed=None) -> tuple[list[dict], int]:
+    """Per polygon: z (Gi*), p (two-sided, permutation), p_fdr (BH-adjusted) and the class; and the number of
+    permutations used. ``counts`` and ``polygons`` (shapely) are parallel lists.
+
+    Two stages unless ``permutations`` is given: FIRST_PERMUTATIONS, then the full count of permutations_for() only
+    when the first stage's resolution could change BH's answer (``_undecided``). The answer is a function of the
+    counts, the shapes and the settings alone (the seed is fixed), so it is kept in the cache under exactly those:
+    the big screen, the analysis page and the API asking for the same map compute it once."""
+    q = settings.ANALYTICS_FDR if q is None else q
+    seed = seed or settings.ANALYTICS_SEED
+    if len(counts) < 3:
+        return [{"z": None, "p": None, "p_fdr": None, "class": UNTESTED} for _ in counts], 0
+    shapes = _shape_key(polygons)
+    key = "analytics:gi:" + hashlib.sha256(json.dumps(
+        [RESULT_VERSION, shapes, [float(c) for c in counts], q, permutations, seed, settings.ANALYTICS_PERMUTATIONS,
+         FIRST_PERMUTATIONS, RESOLVED]).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _gi_star(counts, polygons, shapes, q=q, permutations=permutations, seed=seed)
+        cache.set(key, found, timeout=RESULT_CACHE_SECONDS)
+    return found
+
+
+def _gi_star(counts, polygons, shapes, *, q, permutations, seed):
+    from libpysal.weights import W
+    from statsmodels.stats.multitest import multipletests
+
+    n = len(counts)
+    out = [{"z": None, "p": None, "p_fdr": None, "class": UNTESTED} for _ in range(n)]
     y = np.asarray(counts, dtype=float)
-    queen = Queen.from_iterable(polygons, silence_warnings=True)
+    queen = _queen(polygons, shapes)
     tested = [i for i in range(n) if queen.cardinalities[queen.id_order[i]] > 0]
     if len(tested) < 3 or y[tested].std() == 0:
-        return out
+        return out, 0
     index = {queen.id_order[i]: k for k, i in enumerate(tested)}
     neighbours = {index[queen.id_order[i]]: [index[j] for j in queen.neighbors[queen.id_order[i]] if j in index] for i in tested}
     w = W(neighbours, silence_warnings=True)
-    perms = permutations or permutations_for(len(tested), q)
-    g = G_Local(y[tested], w, transform="R", permutations=perms, star=True, seed=seed or settings.ANALYTICS_SEED, keep_simulations=False)
-    p = np.minimum(1.0, 2 * np.asarray(g.p_sim, dtype=float))  # p_sim is one-sided toward the observed side
+    full = permutations or permutations_for(len(tested), q)
+    perms = full if permutations else min(full, max(settings.ANALYTICS_PERMUTATIONS, FIRST_PERMUTATIONS))
+    g, p = _permutation_p(y[tested], w, perms, seed)
     reject, p_fdr, _s, _b = multipletests(p, alpha=q, method="fdr_bh")
+    if perms < full and _undecided(p, reject, perms, q):
+        perms = full
+        g, p = _permutation_p(y[tested], w, perms, seed)
+        reject, p_fdr, _s, _b = multipletests(p, alpha=q, method="fdr_bh")
     for k, i in enumerate(tested):
         z = float(g.Zs[k])
         out[i] = {"z": round(z, 3), "p": round(float(p[k]), 5), "p_fdr": round(float(p_fdr[k]), 5),
                   "class": (HOT if z > 0 else COLD) if reject[k] else NOT_SIGNIFICANT}
-    return out
+    return out, perms
 
 
 def hot_spots(*, user, filters) -> dict:
@@ -67,11 +138,11 @@ def hot_spots(*, user, filters) -> dict:
     y = [counts.get(g.pk, 0) for g in grids]
     polygons = [shapely.from_wkb(bytes(g.boundary.wkb)) for g in grids]
     q = settings.ANALYTICS_FDR
-    stats = gi_star(y, polygons, q=q)
+    stats, perms = gi_star(y, polygons, q=q)
     tested = sum(1 for s in stats if s["class"] != UNTESTED)
     return {
         "filters": filters.as_dict(), "method": "Getis-Ord Gi* (esda.G_Local, star=True), Queen contiguity, permutation p, Benjamini-Hochberg",
-        "fdr": q, "permutations": permutations_for(tested, q) if tested else 0, "tested": tested,
+        "fdr": q, "permutations": perms, "tested": tested,
         "grids": [{"id": g.pk, "code": g.code, "name": g.name, "count": c, **s} for g, c, s in zip(grids, y, stats)],
         "_geometry": {g.pk: g.boundary for g in grids},
     }

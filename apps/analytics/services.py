@@ -1,4 +1,5 @@
 """Writes of analytics: backtest results (its only table), and the XLSX of each figure."""
+from dataclasses import replace
 from io import BytesIO
 
 from django.db import transaction
@@ -103,3 +104,18 @@ def monthly_report_make(*, month, region: str = "", user=None):
         found.file.save(f"analysis-{data['first']:%Y-%m}{('-' + region) if region else ''}.pdf", ContentFile(pdf), save=False)
         found.save()
     return found
+
+
+def hot_spots_warm(*, filters=None) -> int:
+    """Compute the hot-spot maps people open first (the default period, the city and each district) so that their
+    first view reads the cache (hotspots.gi_star keeps a result under its counts and shapes). Returns the maps made."""
+    from apps.analytics import hotspots  # reason: esda and libpysal load only where Gi* is computed
+    from apps.analytics.filters import parse_filters
+
+    filters = filters or parse_filters({})
+    user = CityWide()
+    made = 0
+    for region in [""] + list(selectors.districts_for_user(user=user).values_list("code", flat=True)):
+        hotspots.hot_spots(user=user, filters=replace(filters, region=region))
+        made += 1
+    return made

@@ -22,3 +22,10 @@ def monthly_report():
     last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
     found = services.monthly_report_make(month=last_month.replace(day=1))
     return {"report": found.pk}
+
+
+@shared_task
+def warm_hot_spots():
+    """Daily (beat, after midnight): the default period's hot-spot maps of the city and each district, computed once
+    so the first person to open them (the big screen, the analysis page) reads them from the cache."""
+    return {"maps": services.hot_spots_warm()}

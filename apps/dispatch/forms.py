@@ -4,14 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.dispatch import selectors
 from apps.dispatch.models import Source, Status, Task, TaskRating
-from apps.gbcp.forms import MultiplePhotoField
+from apps.gbcp.forms import MultiplePhotoField, PlainSelect
 
 
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("open (any)"))] + list(Status.choices))
-    source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("any"))] + list(Source.choices))
-    alert = forms.ChoiceField(label=_("Alert"), required=False, choices=[("", _("any")), (Task.Alert.YELLOW, _("yellow")), (Task.Alert.RED, _("red"))])
-    category = forms.ChoiceField(label=_("Category"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("open (any)"))] + list(Status.choices), widget=PlainSelect)
+    source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("any"))] + list(Source.choices), widget=PlainSelect)
+    alert = forms.ChoiceField(label=_("Alert"), required=False, widget=PlainSelect,
+                              choices=[("", _("any")), (Task.Alert.YELLOW, _("yellow")), (Task.Alert.RED, _("red"))])
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=PlainSelect)
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
     def __init__(self, *args, **kwargs):

@@ -23,3 +23,5 @@ ANALYTICS_SCREEN_CACHE_S = int(os.environ.get("ANALYTICS_SCREEN_CACHE_S", "30"))
 CELERY_BEAT_SCHEDULE["analytics-monthly-report"] = {"task": "apps.analytics.tasks.monthly_report",
                                                     "schedule": crontab(minute=30, hour=2, day_of_month=1)}
 CELERY_BEAT_SCHEDULE["analytics-weekly-backtest"] = {"task": "apps.analytics.tasks.weekly_backtest", "schedule": 7 * 24 * 3600.0}
+CELERY_BEAT_SCHEDULE["analytics-warm-hot-spots"] = {"task": "apps.analytics.tasks.warm_hot_spots",
+                                                    "schedule": crontab(minute=20, hour=0)}

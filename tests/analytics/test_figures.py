@@ -41,19 +41,69 @@ def test_gi_star_finds_a_planted_cluster_and_nothing_in_noise():
     polygons = [box(x, y, x + 1, y + 1) for y in range(10) for x in range(10)]
     rng = np.random.default_rng(7)
     flat = rng.poisson(5, 100).tolist()
-    assert all(s["class"] == hotspots.NOT_SIGNIFICANT for s in hotspots.gi_star(flat, polygons, q=0.05))
+    assert all(s["class"] == hotspots.NOT_SIGNIFICANT for s in hotspots.gi_star(flat, polygons, q=0.05)[0])
     planted = list(flat)
     for x, y in [(1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (3, 3)]:
         planted[y * 10 + x] += 25
-    found = hotspots.gi_star(planted, polygons, q=0.05)
+    found, _perms = hotspots.gi_star(planted, polygons, q=0.05)
     assert found[22]["class"] == hotspots.HOT and found[22]["z"] > 3 and found[22]["p_fdr"] <= 0.05
     assert found[88]["class"] != hotspots.HOT
     assert all(s["p_fdr"] >= s["p"] for s in found)  # BH only ever raises p
 
 
+def _lattice(side):
+    return [box(x, y, x + 1, y + 1) for y in range(side) for x in range(side)]
+
+
+def test_the_full_permutation_count_runs_only_when_the_first_stage_could_not_decide():
+    polygons = _lattice(20)  # m = 400 grids at q = 0.01: the full count is 2m/q = 80,000
+    q = 0.01
+    assert hotspots.permutations_for(400, q) == 80_000
+    rng = np.random.default_rng(11)
+    flat = rng.poisson(5, 400).tolist()
+    assert hotspots.gi_star(flat, polygons, q=q)[1] == hotspots.FIRST_PERMUTATIONS  # nothing at the first stage's floor
+    # A cluster: grids at its edge have p resting on a handful of exceedances out of 9,999, which BH with their lower
+    # bounds could reject, so the full count runs; its answer is exactly the full count's.
+    cluster = list(flat)
+    for y in range(3, 9):
+        for x in range(3, 9):
+            cluster[y * 20 + x] += 30
+    two_stage, perms = hotspots.gi_star(cluster, polygons, q=q)
+    assert perms == 80_000
+    assert two_stage == hotspots.gi_star(cluster, polygons, q=q, permutations=80_000)[0]
+    assert all(two_stage[y * 20 + x]["class"] == hotspots.HOT for y in range(4, 8) for x in range(4, 8))
+
+
+def test_a_map_is_computed_once_for_the_same_counts_and_shapes(monkeypatch):
+    polygons = _lattice(5)
+    calls = []
+    compute = hotspots._gi_star
+    monkeypatch.setattr(hotspots, "_gi_star", lambda *a, **k: calls.append(1) or compute(*a, **k))
+    counts = [1, 2, 3, 4, 5] * 5
+    first = hotspots.gi_star(counts, polygons, q=0.05)
+    assert hotspots.gi_star(counts, polygons, q=0.05) == first and len(calls) == 1
+    hotspots.gi_star(counts[:-1] + [6], polygons, q=0.05)  # one count changed: computed again
+    hotspots.gi_star(counts, _lattice(5)[:-1] + [box(4, 4, 5, 5.5)], q=0.05)  # one shape changed: again
+    assert len(calls) == 3
+
+
+def test_the_nightly_job_leaves_the_default_maps_in_the_cache(write_history, dc_grids, categories, monkeypatch):
+    from apps.analytics import services
+
+    write_history([(at(2025, 6, 2, 9), dc_grids[0], categories[0], "hotline")] * 3)
+    filters = parse_filters({"from": "2025-06-01", "to": "2025-06-30"})
+    made = services.hot_spots_warm(filters=filters)
+    assert made == 1 + services.selectors.districts_for_user(user=CityWide()).count()
+    calls = []
+    monkeypatch.setattr(hotspots, "_gi_star", lambda *a, **k: calls.append(1))
+    for region in ("", "110101"):
+        hotspots.hot_spots(user=CityWide(), filters=parse_filters({"from": "2025-06-01", "to": "2025-06-30", "region": region}))
+    assert calls == []
+
+
 def test_an_island_grid_is_not_tested():
     polygons = [box(x, 0, x + 1, 1) for x in range(5)] + [box(100, 100, 101, 101)]
-    found = hotspots.gi_star([1, 2, 3, 2, 1, 50], polygons)
+    found, _perms = hotspots.gi_star([1, 2, 3, 2, 1, 50], polygons)
     assert found[5]["class"] == hotspots.UNTESTED and found[5]["z"] is None
 
 

@@ -10,6 +10,7 @@ import threading
 import time
 
 from celery import current_app
+from celery.schedules import crontab, maybe_schedule
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="run every job once, in schedule order, and stop")
         parser.add_argument("--only", action="append", default=[], help="run only this schedule entry (repeatable)")
+        parser.add_argument("--seconds", type=float, default=None, help="stop after this many seconds (default: run until stopped)")
 
     def handle(self, *args, **options):
         self.verbosity = options["verbosity"]
@@ -38,17 +40,36 @@ class Command(BaseCommand):
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
-        now = time.monotonic()
-        due = {name: now if float(entry["schedule"]) <= RUN_AT_START_MAX_INTERVAL_S else now + float(entry["schedule"])
-               for name, entry in schedule.items()}
+        if options["seconds"] is not None:
+            timer = threading.Timer(options["seconds"], stop.set)
+            timer.daemon = True
+            timer.start()
+        schedules = {name: maybe_schedule(entry["schedule"], app=current_app) for name, entry in schedule.items()}
+        last_run = {name: self._first_last_run(s) for name, s in schedules.items()}
         self.stdout.write(f"Periodic jobs: {len(schedule)} on schedule (embedded default; production runs celery beat).")
         while not stop.is_set():
-            now = time.monotonic()
+            wait = 60.0
             for name, entry in schedule.items():
-                if due[name] <= now and not stop.is_set():
+                if stop.is_set():
+                    break
+                # Celery's own test: interval entries after their interval, crontab entries at their time.
+                due, next_check = schedules[name].is_due(last_run[name])
+                if due:
+                    last_run[name] = current_app.now()
                     self._run(name, entry)
-                    due[name] = time.monotonic() + float(entry["schedule"])
-            stop.wait(max(0.5, min(due.values()) - time.monotonic()) if due else 60)
+                    due, next_check = schedules[name].is_due(last_run[name])
+                wait = min(wait, next_check)
+            stop.wait(max(0.5, wait))
+
+    @staticmethod
+    def _first_last_run(entry_schedule):
+        """Jobs at most hourly run at once on start (as if last run one interval ago); longer intervals and crontab
+        entries wait for their time."""
+        now = current_app.now()
+        every = getattr(entry_schedule, "run_every", None)
+        if not isinstance(entry_schedule, crontab) and every is not None and every.total_seconds() <= RUN_AT_START_MAX_INTERVAL_S:
+            return now - every
+        return now
 
     def _run(self, name, entry):
         task = current_app.tasks.get(entry["task"])
