@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from apps.analytics import forecast, selectors
+from apps.analytics.filters import parse_filters
 from apps.analytics.models import Backtest
 from apps.gbcp import spreadsheet
 from apps.gbcp.jurisdiction import EVERYTHING
@@ -110,7 +111,6 @@ def hot_spots_warm(*, filters=None) -> int:
     """Compute the hot-spot maps people open first (the default period, the city and each district) so that their
     first view reads the cache (hotspots.gi_star keeps a result under its counts and shapes). Returns the maps made."""
     from apps.analytics import hotspots  # reason: esda and libpysal load only where Gi* is computed
-    from apps.analytics.filters import parse_filters
 
     filters = filters or parse_filters({})
     user = CityWide()

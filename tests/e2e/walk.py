@@ -54,7 +54,8 @@ JOURNEYS = {
                   # Emergencies (应急调度): the overview, a past incident with its map, pre-plans and the editor, warnings.
                   ("/emergency/", 200, r"^/emergency/incidents/\d+/$"), ("/emergency/plans/", 200, r"^/emergency/plans/\d+/$"),
                   ("/emergency/plans/new/", 200), ("/emergency/alerts/", 200, r"^/emergency/alerts/\d+/$")],
-    "city_analyst": [("/analytics/", 200)],
+    # The command centre screen (大屏) live over the socket, at the desk and on a phone.
+    "city_analyst": [("/analytics/", 200), ("/analytics/screen/", 200)],
     "citizen": [("/", 200), ("/report/", 200), ("/cases/public/", 200), ("/field/", 403), ("/dispatch/", 403), ("/emergency/", 403), ("/cases/", 403),
                 ("/map/", 403), ("/supervision/", 403), ("/evaluation/", 403), ("/credit/", 403), ("/coordination/leads/", 403), ("/coordination/sharing/", 403),
                 ("/coordination/operations/", 403)],
