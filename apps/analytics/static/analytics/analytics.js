@@ -19,10 +19,10 @@
     row.forEach(function (v, h) { if (v !== null) { cells.push([h, r, v]); if (v > max) max = v; } });
   });
   chart("an-heat", {
-    tooltip: { position: "top" }, grid: { left: 64, right: 8, top: 8, bottom: 64 },
+    tooltip: { position: "top" }, grid: { left: 64, right: 8, top: 8, bottom: 88 },
     xAxis: { type: "category", data: p.hours.map(function (h) { return h + ":00"; }), splitArea: { show: true } },
     yAxis: { type: "category", inverse: true, data: p.rows, splitArea: { show: true } },
-    visualMap: { min: 0, max: max || 1, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120 },
+    visualMap: { min: 0, max: max || 1, precision: max < 10 ? 2 : 0, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120 },
     series: [{ name: labels.perDay, type: "heatmap", data: cells }]
   });
 
