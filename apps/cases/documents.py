@@ -93,6 +93,10 @@ def _fields(case, kind, payment, bank_counter=False):
             rows.append(("缴款方式", BANK_COUNTER_TEXT))
         if case.payment_due:
             rows.append(("缴款期限", f"{case.payment_due:%Y年%m月%d日}前"))
+    if kind == "hearing_notice":
+        rows.append(("听证时间", f"{timezone.localtime(case.hearing_scheduled_for):%Y年%m月%d日 %H:%M}"))
+        rows.append(("听证地点", case.hearing_place))
+        rows.append(("听证主持人", str(case.hearing_presiding)))
     if kind == "service_receipt":
         rows.append(("送达方式", case.get_service_method_display()))
         rows += service_methods.proof_rows(case.service_proof)
@@ -143,6 +147,13 @@ def _body(case, kind, bank_counter=False, subject=None):
                         "逾期不缴纳的，依据《中华人民共和国行政处罚法》第七十二条，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出罚款的数额。")
         body.append(_remedies(subject))
         return body
+    if kind == "hearing_notice":
+        when = timezone.localtime(case.hearing_scheduled_for)
+        return [f"根据你（单位）的申请，本机关定于{when:%Y年%m月%d日%H时%M分}在{case.hearing_place}就本案举行听证，"
+                f"由{case.hearing_presiding}主持（《中华人民共和国行政处罚法》第六十四条）。",
+                "你（单位）可以亲自参加听证，也可以委托一至二人代理；认为主持人与本案有直接利害关系的，有权申请回避。",
+                "听证公开举行，但涉及国家秘密、商业秘密或者个人隐私依法予以保密的除外。",
+                "无正当理由拒不出席听证或者未经许可中途退出听证的，视为放弃听证权利，本机关终止听证。"]
     if kind == "service_receipt":
         return [f"送达文书：行政处罚决定书（案件编号{case.number}）。"]
     if kind == "closing_report":

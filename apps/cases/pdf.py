@@ -37,6 +37,7 @@ from apps.cases.document_kinds import DOCUMENT_KINDS  # the titles, shared with 
 NUMBER_WORDS: dict[str, str] = {
     "filing_approval": "立",
     "proposed_penalty_notice": "告",
+    "hearing_notice": "听",
     "penalty_decision": "罚",
     "onsite_decision": "当罚",
     "service_receipt": "送",

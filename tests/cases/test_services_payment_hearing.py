@@ -1,6 +1,8 @@
 """Issue 19, items 4 and 5: deferral and instalments (art. 66), on-the-spot collection and its hand-in (arts. 68–71), and
 the hearing's notice, presiding officer and record (arts. 64–65), at their edges; five callers on every endpoint and page."""
 import datetime as dt
+import shutil
+import subprocess
 from decimal import Decimal
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -253,6 +255,13 @@ def test_the_hearing_is_notified_exactly_seven_working_days_ahead_and_six_is_ref
     case = services.case_hearing_schedule(user=officer1, case=hearing_requested, scheduled_for=_at(dt.date(2026, 12, 9), 9), place="听证室",
                                           presiding=squad_leader, notice_at=MONDAY)
     assert case.hearing_presiding == squad_leader and case.hearing_notice_at == MONDAY
+    # Art. 64(2): the party is notified by a numbered, signed 听证通知书 with the time, the place and who presides.
+    notice = case.documents.get(kind="hearing_notice")
+    assert "听" in notice.number and notice.sha256
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=notice.file.read(), capture_output=True, check=True).stdout.decode().replace(" ", "").replace("\n", "")
+        assert "行政处罚听证通知书" in text and "2026年12月09日09:00" in text and "听证室" in text and str(squad_leader) in text
+        assert "申请回避" in text and "视为放弃听证权利" in text
 
 
 @pytest.mark.django_db

@@ -130,6 +130,8 @@ def case_hearing_schedule(*, user, case: Case, scheduled_for, place: str, presid
         case.save()
         CaseLog.record(case, "hearing_schedule", user, scheduled_for=scheduled_for.isoformat(), place=place.strip(),
                        presiding=str(presiding), rescheduled=rescheduled)
+        # Art. 64(2): the notice of the hearing's time and place, a numbered and signed document like the others.
+        documents.issue(case=case, kind="hearing_notice", user=user)
     return case
 
 
