@@ -129,10 +129,12 @@ def test_token_sign_in_asks_for_the_code_when_the_user_has_a_device(settings, sq
     wrong = APIClient().post("/api/accounts/token/", {**body, "otp": "999999" if code(device) != "999999" else "888888"}, format="json")
     assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "invalid_otp"
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
-    right = APIClient().post("/api/accounts/token/", {**body, "otp": code(device)}, format="json")
+    # One code for both requests: computed twice, the second could fall in the next 30-second step and be a new code.
+    otp = code(device)
+    right = APIClient().post("/api/accounts/token/", {**body, "otp": otp}, format="json")
     assert right.status_code == 200 and right.json()["token"]
     # The same code cannot be used twice (django-otp remembers the last time step).
-    replay = APIClient().post("/api/accounts/token/", {**body, "otp": code(device)}, format="json")
+    replay = APIClient().post("/api/accounts/token/", {**body, "otp": otp}, format="json")
     assert replay.status_code == 400
 
 
