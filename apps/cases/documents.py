@@ -93,8 +93,9 @@ def _fields(case, kind, payment, bank_counter=False):
             rows.append(("缴款方式", BANK_COUNTER_TEXT))
         if case.payment_due:
             rows.append(("缴款期限", f"{case.payment_due:%Y年%m月%d日}前"))
-    if kind == "hearing_notice":
-        rows.append(("听证时间", f"{timezone.localtime(case.hearing_scheduled_for):%Y年%m月%d日 %H:%M}"))
+    if kind in ("hearing_notice", "hearing_record"):
+        held = case.hearing_held_at if kind == "hearing_record" else case.hearing_scheduled_for
+        rows.append(("听证时间", f"{timezone.localtime(held):%Y年%m月%d日 %H:%M}"))
         rows.append(("听证地点", case.hearing_place))
         rows.append(("听证主持人", str(case.hearing_presiding)))
     if kind == "service_receipt":
@@ -154,6 +155,9 @@ def _body(case, kind, bank_counter=False, subject=None):
                 "你（单位）可以亲自参加听证，也可以委托一至二人代理；认为主持人与本案有直接利害关系的，有权申请回避。",
                 "听证公开举行，但涉及国家秘密、商业秘密或者个人隐私依法予以保密的除外。",
                 "无正当理由拒不出席听证或者未经许可中途退出听证的，视为放弃听证权利，本机关终止听证。"]
+    if kind == "hearing_record":
+        record = case.records.filter(kind="hearing").order_by("-recorded_at", "-pk").first()
+        return (record.content.splitlines() if record else []) + ["（以上笔录经当事人核对无误后签名或者盖章；拒绝签名或者盖章的，由听证主持人在笔录中注明。）"]
     if kind == "service_receipt":
         return [f"送达文书：行政处罚决定书（案件编号{case.number}）。"]
     if kind == "closing_report":

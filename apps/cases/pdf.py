@@ -38,6 +38,7 @@ NUMBER_WORDS: dict[str, str] = {
     "filing_approval": "立",
     "proposed_penalty_notice": "告",
     "hearing_notice": "听",
+    "hearing_record": "听录",
     "penalty_decision": "罚",
     "onsite_decision": "当罚",
     "service_receipt": "送",

@@ -69,7 +69,7 @@ def test_a_case_runs_from_filing_to_archive_with_a_hearing_and_a_turned_back_rev
     case = services.case_archive(user=squad_leader, case=case)
     assert case.status == Status.ARCHIVED
     kinds = list(CaseDocument.objects.filter(case=case).values_list("kind", flat=True))
-    assert kinds == ["filing_approval", "proposed_penalty_notice", "hearing_notice", "penalty_decision", "service_receipt", "closing_report"]
+    assert kinds == ["filing_approval", "proposed_penalty_notice", "hearing_notice", "hearing_record", "penalty_decision", "service_receipt", "closing_report"]
     actions = [log.action for log in case.logs.all()]
     for step in ("open", "file", "legal_return", "legal_pass", "leader_approve", "notify", "hearing_request", "hearing_schedule", "hearing_held", "decide", "serve", "enforced", "close", "archive"):
         assert step in actions

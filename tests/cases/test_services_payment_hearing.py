@@ -286,6 +286,10 @@ def test_the_decision_waits_for_the_hearing_record_which_waits_for_the_notified_
     assert early.value.code == "illegal_step" and "2026-12-09" in early.value.message
     record = services.case_hearing_hold(user=officer1, case=case, record="听证笔录：主持人宣布听证开始……", held_at=_at(dt.date(2026, 12, 9)))
     assert record.kind == "hearing" and list(record.officers.all()) == [squad_leader] and record.location == "听证室"
+    minutes = case.documents.get(kind="hearing_record")  # arts. 64(8), 65: the record as a numbered, signed document
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=minutes.file.read(), capture_output=True, check=True).stdout.decode().replace(" ", "").replace("\n", "")
+        assert "听证笔录" in text and "主持人宣布听证开始" in text and "2026年12月09日" in text and "核对无误" in text
     assert services.case_decide(user=leader, case=case, at=_at(dt.date(2026, 12, 10))).status == Status.DECIDED
 
 

@@ -168,4 +168,6 @@ def case_hearing_hold(*, user, case: Case, record: str, held_at=None) -> CaseRec
         case.hearing_held_at = held_at
         case.save()
         CaseLog.record(case, "hearing_held", user, presiding=str(case.hearing_presiding))
+        # Arts. 64(8), 65: the hearing record (听证笔录), which the decision is made on, as a numbered and signed document.
+        documents.issue(case=case, kind="hearing_record", user=user)
     return row
