@@ -76,9 +76,9 @@ def _use_fast_draws():
     would loop when a row must hold most of the ids). Only the drawing of ids changes; the statistic is esda's."""
     from esda import crand
 
-    original = getattr(crand, "_cityenforce_original_draws", None) or crand.vec_permutations
-    if getattr(crand, "njit", None) is not None and "numba" in getattr(crand.njit, "__module__", ""):
-        return  # numba present: esda's own compiled loop
+    original = getattr(crand, "_cityenforce_original_draws", None) or getattr(crand, "vec_permutations", None)
+    if original is None or "numba" in getattr(getattr(crand, "njit", None), "__module__", ""):
+        return  # numba present (esda's own compiled loop), or an esda without this function: esda's way, only slower
 
     def draws(max_card, n, k_replications, seed):
         if 4 * max_card > n - 1:

@@ -126,6 +126,15 @@ def test_gi_star_p_values_agree_with_esdas_own_draws(monkeypatch):
     assert np.abs(z).max() < 5 and abs(z.mean()) < 1.5
 
 
+def test_an_esda_without_the_draw_function_is_left_alone(monkeypatch):
+    from esda import crand
+
+    monkeypatch.delattr(crand, "vec_permutations", raising=False)
+    monkeypatch.delattr(crand, "_cityenforce_original_draws", raising=False)
+    hotspots._use_fast_draws()  # nothing to replace: no error, nothing installed
+    assert not hasattr(crand, "vec_permutations")
+
+
 def test_a_map_is_computed_once_for_the_same_counts_and_shapes(monkeypatch):
     polygons = _lattice(5)
     calls = []
