@@ -47,11 +47,12 @@ def _queen(polygons, key):
     building it for the city's 1,372 grids takes 0.4 s)."""
     from libpysal.weights import Queen
 
-    if key not in _weights_cache:
+    found = _weights_cache.get(key)  # one read: another request's thread may clear the dict between two
+    if found is None:
         if len(_weights_cache) >= 16:
             _weights_cache.clear()
-        _weights_cache[key] = Queen.from_iterable(polygons, silence_warnings=True)
-    return _weights_cache[key]
+        found = _weights_cache[key] = Queen.from_iterable(polygons, silence_warnings=True)
+    return found
 
 
 def _distinct_draws(max_card: int, n: int, k_replications: int, seed: int):

@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 
 from apps.accounts.selectors import certificate_numbers
 from apps.cases import lawdays, numbering, pdf, service_methods, signing
-from apps.cases.models import CaseDocument, CaseLog, new_token
+from apps.cases.models import CaseDocument, CaseLog, CaseRecord, new_token
 from apps.cases.payment_provider import format_reference, get_provider, simulated_cashier_enabled
 from apps.cases.seal import demo_seal_png
 from apps.cases.subjects import subject_for
@@ -156,7 +156,7 @@ def _body(case, kind, bank_counter=False, subject=None):
                 "听证公开举行，但涉及国家秘密、商业秘密或者个人隐私依法予以保密的除外。",
                 "无正当理由拒不出席听证或者未经许可中途退出听证的，视为放弃听证权利，本机关终止听证。"]
     if kind == "hearing_record":
-        record = case.records.filter(kind="hearing").order_by("-recorded_at", "-pk").first()
+        record = case.records.filter(kind=CaseRecord.Kind.HEARING).order_by("-recorded_at", "-pk").first()
         return (record.content.splitlines() if record else []) + ["（以上笔录经当事人核对无误后签名或者盖章；拒绝签名或者盖章的，由听证主持人在笔录中注明。）"]
     if kind == "service_receipt":
         return [f"送达文书：行政处罚决定书（案件编号{case.number}）。"]
